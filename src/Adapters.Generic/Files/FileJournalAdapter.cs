@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Text;
+using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+
+namespace Connector.Adapters.Generic.Files;
+
+/// <summary>
+/// A journal kept as a folder of CSV exports (format in README, "The file journal"). Rows stamped with a
+/// recorded_at or taken_at later than now are not yet visible, so a folder can also hold a day as it happened.
+/// Flags are appended to flags.csv in the same folder.
+/// </summary>
+internal sealed class FileJournalAdapter(
+    string folder,
+    string folderSetting,
+    FolderExportReader reader,
+    TimeProvider timeProvider) : IJournalAdapter
+{
+    public const string FlagsFile = "flags.csv";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (string Stamp, FolderExport Export)? cache;
+
+    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true);
+
+    public async Task<Roster> GetRosterAsync(CancellationToken cancellationToken)
+    {
+        var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return new Roster(export.Pupils, export.Guardians, export.Problems);
+    }
+
+    public async Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        var classOf = export.Pupils.ToDictionary(p => p.Id, p => p.ClassName, StringComparer.Ordinal);
+
+        var lessons = export.Lessons
+            .Where(l => l.Date >= from && l.Date <= to)
+            .Select(l => new Lesson(l.ClassName, l.Date, l.Number, l.Subject, l.TakenAt is { } at && at <= now))
+            .ToList();
+        var byKey = lessons.ToDictionary(l => (l.ClassName, l.Date, l.Number));
+
+        // The latest visible row for a pupil, date and lesson is the journal's current state of that mark.
+        var marks = export.Marks
+            .Where(m => m.Date >= from && m.Date <= to && (m.RecordedAt is null || m.RecordedAt <= now))
+            .GroupBy(m => (m.PupilId, m.Date, m.Lesson))
+            .Select(g => g.OrderBy(m => m.RecordedAt ?? DateTimeOffset.MinValue).ThenBy(m => m.Order).Last())
+            .Select(m => new AttendanceMark(
+                m.PupilId, m.Date, m.Lesson, byKey[(classOf[m.PupilId], m.Date, m.Lesson)].Subject,
+                m.Presence, m.Reason, m.Code, m.RecordedAt))
+            .ToList();
+
+        return new AttendanceSnapshot(from, to, lessons, marks, export.Problems);
+    }
+
+    public async Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, FlagsFile);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (File.Exists(path))
+            {
+                var prefix = flag.Key + ";";
+                foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
+                {
+                    if (line.StartsWith(prefix, StringComparison.Ordinal)) return;
+                }
+            }
+            else
+            {
+                await File.WriteAllTextAsync(path, "key;pupil_id;kind;date;text\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            }
+
+            var text = flag.Text.Replace(';', ',').Replace('\n', ' ');
+            var row = string.Create(CultureInfo.InvariantCulture, $"{flag.Key};{flag.PupilId};{flag.Kind};{flag.Date:yyyy-MM-dd};{text}\n");
+            await File.AppendAllTextAsync(path, row, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: could not write {FlagsFile}: {ex.Message}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: no permission to write {FlagsFile} in '{folder}'", ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task<string> CheckAsync(CancellationToken cancellationToken)
+    {
+        var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"папка {folder}: учеников {export.Pupils.Count}, представителей {export.Guardians.Count}, уроков {export.Lessons.Count}, отметок {export.Marks.Count}, строк с ошибками {export.Problems.Count}");
+    }
+
+    /// <summary>Parses the folder again only when one of its files changed.</summary>
+    private async Task<FolderExport> LoadAsync(CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: the folder '{folder}' does not exist or cannot be read");
+            }
+
+            var stamp = Stamp();
+            if (cache is { } cached && cached.Stamp == stamp) return cached.Export;
+
+            var export = reader.Read(folder);
+            cache = (stamp, export);
+            return export;
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: '{folder}' has no {Path.GetFileName(ex.FileName)}", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new JournalException(JournalFailure.ContractChanged, $"{folderSetting}: {ex.Message}", ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: no permission to read '{folder}'", ex);
+        }
+        catch (IOException ex)
+        {
+            // A file being replaced by the school's export job: the next poll reads it whole.
+            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: could not read '{folder}': {ex.Message}", ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private string Stamp()
+    {
+        var builder = new StringBuilder();
+        foreach (var name in FolderExportReader.Files)
+        {
+            var info = new FileInfo(Path.Combine(folder, name));
+            if (!info.Exists) throw new FileNotFoundException(null, name);
+            builder.Append(CultureInfo.InvariantCulture, $"{info.Length}:{info.LastWriteTimeUtc.Ticks};");
+        }
+
+        return builder.ToString();
+    }
+}

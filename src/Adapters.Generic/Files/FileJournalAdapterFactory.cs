@@ -1,0 +1,63 @@
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Microsoft.Extensions.Configuration;
+
+namespace Connector.Adapters.Generic.Files;
+
+/// <summary>Makes <see cref="FileJournalAdapter"/>s from a school's <c>Adapter</c> settings.</summary>
+internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvider timeProvider) : IJournalAdapterFactory
+{
+    public string Kind => "files";
+
+    public IReadOnlyList<string> Validate(IConfigurationSection adapterSection)
+    {
+        var problems = new List<string>();
+        var options = Bind(adapterSection);
+        var folderSetting = $"{adapterSection.Path}:{nameof(FileJournalOptions.Folder)}";
+        if (string.IsNullOrWhiteSpace(options.Folder))
+        {
+            problems.Add($"{folderSetting}: not set; name the folder that holds the school's CSV exports");
+        }
+        else
+        {
+            var folder = Resolve(options.Folder);
+            if (!Directory.Exists(folder))
+            {
+                problems.Add($"{folderSetting}: the folder '{folder}' does not exist or cannot be read");
+            }
+            else
+            {
+                problems.AddRange(FolderExportReader.Files
+                    .Where(f => !File.Exists(Path.Combine(folder, f)))
+                    .Select(f => $"{folderSetting}: '{folder}' has no {f}"));
+            }
+        }
+
+        foreach (var (code, name) in options.Codes)
+        {
+            if (!AttendanceCodes.Canonical.ContainsKey(name))
+            {
+                problems.Add($"{adapterSection.Path}:Codes:{code}: '{name}' is not one of {string.Join(", ", AttendanceCodes.Canonical.Keys)}");
+            }
+        }
+
+        return problems;
+    }
+
+    public IJournalAdapter Create(SchoolRef school, IConfigurationSection adapterSection)
+    {
+        var options = Bind(adapterSection);
+        var timeZone = TimeZoneInfo.FindSystemTimeZoneById(school.TimeZone);
+        var reader = new FolderExportReader(timeZone, AttendanceCodes.Build(options.Codes));
+        return new FileJournalAdapter(Resolve(options.Folder), $"{adapterSection.Path}:{nameof(FileJournalOptions.Folder)}", reader, timeProvider);
+    }
+
+    private static FileJournalOptions Bind(IConfigurationSection section)
+    {
+        var options = new FileJournalOptions();
+        section.Bind(options);
+        return options;
+    }
+
+    private string Resolve(string folder) => Path.GetFullPath(folder, baseDirectory);
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net.Mail;
+using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Schools;
+
+namespace Connector.Adapters.Generic.Files;
+
+/// <summary>Parses a school's export folder. Rows that cannot be used are reported with file, line and reason, and skipped.</summary>
+internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> codes)
+{
+    public const string PupilsFile = "pupils.csv";
+    public const string GuardiansFile = "guardians.csv";
+    public const string LessonsFile = "lessons.csv";
+    public const string AttendanceFile = "attendance.csv";
+
+    public static readonly string[] Files = [PupilsFile, GuardiansFile, LessonsFile, AttendanceFile];
+
+    private static readonly string[] DateFormats = ["yyyy-MM-dd", "dd.MM.yyyy"];
+    private static readonly string[] OffsetFormats = ["yyyy-MM-ddTHH:mmzzz", "yyyy-MM-ddTHH:mm:sszzz"];
+    private static readonly string[] TimeFormats =
+        ["yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "dd.MM.yyyy HH:mm", "dd.MM.yyyy HH:mm:ss"];
+
+    public FolderExport Read(string folder)
+    {
+        var problems = new List<SourceProblem>();
+        var pupilRows = CsvTable.Read(Path.Combine(folder, PupilsFile), ["id", "last_name", "first_name", "class"], problems);
+        var guardianRows = CsvTable.Read(Path.Combine(folder, GuardiansFile), ["id", "full_name", "pupil_ids"], problems);
+        var lessonRows = CsvTable.Read(Path.Combine(folder, LessonsFile), ["date", "class", "lesson", "subject", "taken_at"], problems);
+        var markRows = CsvTable.Read(Path.Combine(folder, AttendanceFile), ["date", "pupil_id", "lesson", "code"], problems);
+
+        var pupils = ReadPupils(pupilRows, problems);
+        var (guardians, links) = ReadGuardians(guardianRows, pupils, problems);
+        var pupilList = pupils.Values
+            .Select(p => p with { GuardianIds = links.TryGetValue(p.Id, out var ids) ? ids : [] })
+            .ToList();
+        var lessons = ReadLessons(lessonRows, problems);
+        var marks = ReadMarks(markRows, pupils, lessons, problems);
+        return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, problems);
+    }
+
+    private static Dictionary<string, Pupil> ReadPupils(CsvTable table, List<SourceProblem> problems)
+    {
+        var pupils = new Dictionary<string, Pupil>(StringComparer.Ordinal);
+        foreach (var row in table.Rows)
+        {
+            var id = row["id"];
+            var className = NormalizeClass(row["class"]);
+            if (id.Length == 0) { problems.Add(new(row.Location, "the pupil has no id")); continue; }
+            if (row["last_name"].Length == 0 || row["first_name"].Length == 0) { problems.Add(new(row.Location, "the pupil has no last or first name")); continue; }
+            if (!TryGrade(row["grade"], className, out var grade)) { problems.Add(new(row.Location, $"class '{row["class"]}' has no grade 1–11")); continue; }
+            if (pupils.ContainsKey(id)) { problems.Add(new(row.Location, $"pupil id '{id}' appears twice; the first row is kept")); continue; }
+
+            DateOnly? birth = null;
+            if (row["birth_date"].Length > 0)
+            {
+                if (!TryDate(row["birth_date"], out var b)) { problems.Add(new(row.Location, $"birth_date '{row["birth_date"]}' is not a date (yyyy-mm-dd)")); continue; }
+                birth = b;
+            }
+
+            var active = row["active"].Length == 0 || IsYes(row["active"]);
+            var fullName = string.Join(' ', new[] { row["last_name"], row["first_name"], row["middle_name"] }.Where(s => s.Length > 0));
+            pupils[id] = new Pupil(id, fullName, className, grade, [], active, birth);
+        }
+
+        return pupils;
+    }
+
+    private static (List<Guardian>, Dictionary<string, List<string>>) ReadGuardians(
+        CsvTable table, IReadOnlyDictionary<string, Pupil> pupils, List<SourceProblem> problems)
+    {
+        var guardians = new List<Guardian>();
+        var links = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in table.Rows)
+        {
+            var id = row["id"];
+            if (id.Length == 0) { problems.Add(new(row.Location, "the guardian has no id")); continue; }
+            if (!seen.Add(id)) { problems.Add(new(row.Location, $"guardian id '{id}' appears twice; the first row is kept")); continue; }
+
+            string? email = row["email"].Length == 0 ? null : row["email"];
+            if (email is not null && !MailAddress.TryCreate(email, out _))
+            {
+                problems.Add(new(row.Location, "the e-mail address is not valid; the guardian is kept without it"));
+                email = null;
+            }
+
+            ChannelKind? preferred = null;
+            if (row["preferred_channel"].Length > 0)
+            {
+                if (!Enum.TryParse<ChannelKind>(row["preferred_channel"], ignoreCase: true, out var channel))
+                {
+                    problems.Add(new(row.Location, $"preferred_channel '{row["preferred_channel"]}' is neither email nor sms; ignored"));
+                }
+                else
+                {
+                    preferred = channel;
+                }
+            }
+
+            var phone = row["phone"].Length == 0 ? null : row["phone"];
+            guardians.Add(new Guardian(id, row["full_name"], email, phone, preferred));
+            foreach (var pupilId in row["pupil_ids"].Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!pupils.ContainsKey(pupilId)) { problems.Add(new(row.Location, $"pupil_ids names '{pupilId}', who is not in {PupilsFile}")); continue; }
+                if (!links.TryGetValue(pupilId, out var list)) links[pupilId] = list = [];
+                list.Add(id);
+            }
+        }
+
+        return (guardians, links);
+    }
+
+    private Dictionary<(string, DateOnly, int), ExportLesson> ReadLessons(CsvTable table, List<SourceProblem> problems)
+    {
+        var lessons = new Dictionary<(string, DateOnly, int), ExportLesson>();
+        foreach (var row in table.Rows)
+        {
+            if (!TryDate(row["date"], out var date)) { problems.Add(new(row.Location, $"date '{row["date"]}' is not a date (yyyy-mm-dd)")); continue; }
+            if (!TryLesson(row["lesson"], out var number)) { problems.Add(new(row.Location, $"lesson '{row["lesson"]}' is not a lesson number 1–12")); continue; }
+            var className = NormalizeClass(row["class"]);
+            if (className.Length == 0) { problems.Add(new(row.Location, "the lesson has no class")); continue; }
+
+            DateTimeOffset? takenAt = null;
+            var taken = row["taken_at"];
+            if (taken.Length > 0 && !IsNo(taken))
+            {
+                if (IsYes(taken)) takenAt = DateTimeOffset.MinValue;
+                else if (TryLocalTime(taken, out var at)) takenAt = at;
+                else { problems.Add(new(row.Location, $"taken_at '{taken}' is neither a time (yyyy-mm-dd hh:mm) nor yes/no")); continue; }
+            }
+
+            lessons[(className, date, number)] = new ExportLesson(className, date, number, row["subject"], takenAt);
+        }
+
+        return lessons;
+    }
+
+    private List<ExportMark> ReadMarks(
+        CsvTable table,
+        IReadOnlyDictionary<string, Pupil> pupils,
+        IReadOnlyDictionary<(string, DateOnly, int), ExportLesson> lessons,
+        List<SourceProblem> problems)
+    {
+        var marks = new List<ExportMark>();
+        var order = 0;
+        foreach (var row in table.Rows)
+        {
+            order++;
+            if (!TryDate(row["date"], out var date)) { problems.Add(new(row.Location, $"date '{row["date"]}' is not a date (yyyy-mm-dd)")); continue; }
+            if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(new(row.Location, $"lesson '{row["lesson"]}' is not a lesson number 1–12")); continue; }
+            if (!pupils.TryGetValue(row["pupil_id"], out var pupil)) { problems.Add(new(row.Location, $"pupil_id '{row["pupil_id"]}' is not in {PupilsFile}")); continue; }
+            if (!lessons.ContainsKey((pupil.ClassName, date, lesson))) { problems.Add(new(row.Location, $"{LessonsFile} has no lesson {lesson} of class {pupil.ClassName} on {date:yyyy-MM-dd}")); continue; }
+            var code = row["code"];
+            if (!codes.TryGetValue(code, out var meaning)) { problems.Add(new(row.Location, $"attendance code '{code}' is unknown; add it to the school's Adapter:Codes")); continue; }
+
+            DateTimeOffset? recordedAt = null;
+            if (row["recorded_at"].Length > 0)
+            {
+                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(new(row.Location, $"recorded_at '{row["recorded_at"]}' is not a time (yyyy-mm-dd hh:mm)")); continue; }
+                recordedAt = at;
+            }
+
+            marks.Add(new ExportMark(row.Location, order, pupil.Id, date, lesson, code, meaning.Presence, meaning.Reason, recordedAt));
+        }
+
+        return marks;
+    }
+
+    /// <summary>Class names are compared without spaces or case of the letter: "7 б" is "7Б".</summary>
+    public static string NormalizeClass(string value) => value.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToUpperInvariant();
+
+    private static bool TryGrade(string value, string className, out int grade)
+    {
+        var digits = value.Length > 0 ? value : new string(className.TakeWhile(char.IsDigit).ToArray());
+        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out grade) && grade is >= 1 and <= 11;
+    }
+
+    private static bool TryLesson(string value, out int number) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number is >= 1 and <= 12;
+
+    private static bool TryDate(string value, out DateOnly date) =>
+        DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private bool TryLocalTime(string value, out DateTimeOffset at)
+    {
+        if (DateTime.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            at = new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+            return true;
+        }
+
+        return DateTimeOffset.TryParseExact(value, OffsetFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out at);
+    }
+
+    private static bool IsYes(string value) => value.ToLowerInvariant() is "1" or "yes" or "true" or "да" or "y" or "д";
+
+    private static bool IsNo(string value) => value.ToLowerInvariant() is "0" or "no" or "false" or "нет" or "n";
+}

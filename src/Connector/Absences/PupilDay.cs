@@ -1,0 +1,15 @@
+using Connector.Abstractions.Attendance;
+
+namespace Connector.Absences;
+
+/// <summary>A pupil's marks on one date, in lessons whose attendance was taken, and the decision already made for that day.</summary>
+internal sealed record PupilDay(string PupilId, DateOnly Date, IReadOnlyList<DayMark> Marks, AbsenceRecord? Existing)
+{
+    public IReadOnlyList<DayMark> Unexplained => Marks.Where(m => m.Presence == Presence.Absent && m.Reason == AbsenceReason.NoneRecorded).ToList();
+}
+
+/// <summary>One lesson's mark.</summary>
+internal sealed record DayMark(int LessonNumber, string Subject, Presence Presence, AbsenceReason Reason);
+
+/// <summary>The stored decision for a pupil and day.</summary>
+internal sealed record AbsenceRecord(AbsenceState State, IReadOnlyList<int> NotifiedLessons, string? Correction);

@@ -1,0 +1,60 @@
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Notifications;
+using Connector.Configuration;
+using Connector.Notifier.Email;
+using Connector.Scheduling;
+using Connector.Schools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Connector.Cli;
+
+/// <summary>
+/// <c>check</c>: validates every setting, then reaches each school's journal and the mail server. One line per
+/// finding; exit 0 when all is well, 2 for wrong settings, 3 when something configured cannot be reached.
+/// </summary>
+internal static class CheckCommand
+{
+    public static async Task<int> RunAsync(string? home, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
+        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
+        var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
+        var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
+        var problems = host.Services.GetRequiredService<ConfigurationValidator>().Validate(options, email);
+        if (problems.Count > 0) return ConsoleText.ConfigurationFailed(problems);
+        Console.WriteLine($"Настройки: в порядке ({paths.ConfigDirectory}).");
+
+        var exit = ExitCodes.Ok;
+        foreach (var school in host.Services.GetRequiredService<SchoolRegistry>().All)
+        {
+            try
+            {
+                var found = await school.Adapter.CheckAsync(cancellationToken).ConfigureAwait(false);
+                Console.WriteLine($"Школа {school.Id}: журнал доступен: {found}.");
+            }
+            catch (JournalException ex)
+            {
+                Console.Error.WriteLine($"Школа {school.Id}: журнал недоступен ({ex.Failure}): {ex.Message}");
+                exit = ExitCodes.Unreachable;
+            }
+        }
+
+        foreach (var channel in host.Services.GetServices<INotificationChannel>())
+        {
+            try
+            {
+                Console.WriteLine($"Канал {channel.Kind}: {await channel.CheckAsync(cancellationToken).ConfigureAwait(false)}.");
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Error.WriteLine($"Канал {channel.Kind}: недоступен: {ex.Message}");
+                exit = ExitCodes.Unreachable;
+            }
+        }
+
+        return exit;
+    }
+}

@@ -1,0 +1,81 @@
+using Connector.Configuration;
+using Connector.Demo;
+using Connector.Notifier.Email;
+using Connector.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Cli;
+
+/// <summary>
+/// <c>demo</c>: replays the demo school's weeks (config/demo) through the real pipeline on a fast virtual clock:
+/// the same jobs, store and notifier, e-mails into the pickup folder as .eml files. It reads only
+/// config/demo/appsettings.demo.json, so it never touches a real school's data or mail server, and it starts
+/// from an empty demo database each time.
+/// </summary>
+internal static class DemoCommand
+{
+    public static async Task<int> RunAsync(string? home, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: true, out var configuration)) return ExitCodes.Configuration;
+        var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
+        var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
+        CleanPreviousRun(paths, options, email);
+
+        var schools = options.Schools;
+        var start = options.Demo.From.ToDateTime(TimeOnly.MinValue);
+        var clock = new VirtualClock(new DateTimeOffset(start, TimeSpan.Zero));
+        using var host = ConnectorHost.Build(paths, configuration, ScheduleMode.Replay, clock,
+            logging => logging.AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Quartz", StringComparison.Ordinal) != true));
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ConsoleText.ConfigurationFailed(ex.Failures);
+        }
+
+        Console.WriteLine($"Демонстрация: {string.Join(", ", schools.Select(s => s.Name))}; учебные дни с {options.Demo.From:dd.MM.yyyy} по {options.Demo.To:dd.MM.yyyy}.");
+        Console.WriteLine($"Журнал опрашивается каждые {schools[0].PollIntervalMinutes} мин в учебные часы; время ускорено. Письма пишутся в {paths.Resolve(email.PickupDirectory)}.");
+        Console.WriteLine();
+        var timeline = new DemoTimeline(host.Services, Console.Out);
+        var started = TimeProvider.System.GetTimestamp();
+        await new ReplayDriver(host, clock).RunAsync(options.Demo.From, options.Demo.To, timeline.StepAsync, cancellationToken).ConfigureAwait(false);
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        timeline.PrintSummary(TimeProvider.System.GetElapsedTime(started));
+        return ExitCodes.Ok;
+    }
+
+    public static async Task<int> GenerateAsync(string? home, string output, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        var folder = paths.Resolve(output);
+        var counts = await DemoSchoolGenerator.WriteAsync(folder, DemoSchoolGenerator.DefaultFrom, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"Демо-школа записана в {folder}: {counts}.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The demo starts from nothing: its own database, and its own .eml files in the pickup folder.</summary>
+    private static void CleanPreviousRun(ConnectorPaths paths, ConnectorOptions options, EmailOptions email)
+    {
+        var data = paths.Resolve(options.DataDirectory);
+        if (Directory.Exists(data))
+        {
+            foreach (var file in Directory.GetFiles(data, "connector.db*")) File.Delete(file);
+        }
+
+        var pickup = paths.Resolve(email.PickupDirectory);
+        if (!Directory.Exists(pickup)) return;
+        foreach (var school in options.Schools)
+        {
+            foreach (var file in Directory.GetFiles(pickup, $"*_{school.Id}_*.eml")) File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Connector.Abstractions.Journals;
+using Connector.Configuration;
+using Connector.Delivery;
+using Connector.Polling;
+using Connector.Scheduling;
+using Connector.Schools;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Cli;
+
+/// <summary>
+/// <c>once</c>: one poll and one delivery for every school, whatever the hour, then exit: 0 all done,
+/// 2 settings wrong, 3 a journal could not be read, 4 some messages could not be delivered yet.
+/// </summary>
+internal static class OnceCommand
+{
+    public static async Task<int> RunAsync(string? home, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
+        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<ConnectorOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            return ConsoleText.ConfigurationFailed(ex.Failures);
+        }
+
+        var poller = host.Services.GetRequiredService<SchoolPoller>();
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var exit = ExitCodes.Ok;
+        foreach (var school in host.Services.GetRequiredService<SchoolRegistry>().All)
+        {
+            try
+            {
+                var poll = await poller.PollAsync(school.Id, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(poll.Skipped
+                    ? $"Школа {school.Id}: сегодня не учебный день, опрос не нужен."
+                    : $"Школа {school.Id}: журнал прочитан; изменилось отметок: {poll.ChangedMarks}; новых пропусков без причины: {poll.Decisions.Opened}; " +
+                      $"объяснено до отправки: {poll.Decisions.Explained}; писем в очереди: {poll.Decisions.Queued}; нет контакта: {poll.Decisions.Unreachable}; строк с ошибками: {poll.Problems}.");
+            }
+            catch (JournalException ex)
+            {
+                Console.Error.WriteLine($"Школа {school.Id}: журнал не прочитан ({ex.Failure}): {ex.Message}. Ничего не решено.");
+                exit = ExitCodes.Unreachable;
+            }
+
+            var run = await dispatcher.DeliverAsync(school.Id, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Школа {school.Id}: отправлено: {run.Sent}; отменено (причина указана): {run.Cancelled}; повтор позже: {run.Retrying}; не доставлено: {run.Failed}.");
+            if (exit == ExitCodes.Ok && (run.Failed > 0 || run.Retrying > 0)) exit = ExitCodes.DeliveryIncomplete;
+        }
+
+        return exit;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Connector.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace Connector.Cli;
+
+/// <summary>Reads the settings files, turning an absent or broken file into one clear line.</summary>
+internal static class SettingsLoader
+{
+    public static bool TryLoad(ConnectorPaths paths, bool demo, out IConfigurationRoot? configuration, IDictionary<string, string?>? overrides = null)
+    {
+        configuration = null;
+        try
+        {
+            configuration = ConnectorHost.LoadConfiguration(paths, demo, overrides);
+            return true;
+        }
+        catch (FileNotFoundException ex)
+        {
+            ConsoleText.ConfigurationFailed([ex.Message]);
+        }
+        catch (InvalidDataException ex)
+        {
+            ConsoleText.ConfigurationFailed([$"{ex.Message} {ex.InnerException?.Message}"]);
+        }
+        catch (JsonException ex)
+        {
+            ConsoleText.ConfigurationFailed([ex.Message]);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Connector.Notifier.Email;
+using Connector.Notifier.Templates;
+using Connector.Schools;
+using Microsoft.Extensions.Configuration;
+
+namespace Connector.Configuration;
+
+/// <summary>
+/// Checks every setting before anything runs and collects all problems, one line each, naming the setting by its
+/// full path. A failure here stops the service; nothing half-configured polls a journal or sends a message.
+/// </summary>
+internal sealed partial class ConfigurationValidator(
+    IConfiguration configuration,
+    ConnectorPaths paths,
+    IEnumerable<IJournalAdapterFactory> factories,
+    MessageTemplates templates)
+{
+    /// <summary>The templates the pipeline renders; each must exist and compile.</summary>
+    public static readonly string[] RequiredTemplates = ["absence.email"];
+
+    /// <summary>The rule profiles known so far.</summary>
+    public static readonly string[] KnownProfiles = ["default"];
+
+    private static readonly string[] SecretNames = ["password", "apikey", "api_key", "token", "secret", "psw"];
+
+    public IReadOnlyList<string> Validate(ConnectorOptions options, EmailOptions email)
+    {
+        var problems = new List<string>();
+        ValidateSecretsAreNotInFiles(problems);
+        ValidateDataDirectory(options, problems);
+        ValidateEmail(email, problems);
+        ValidateDelivery(options.Delivery, problems);
+        problems.AddRange(templates.Validate(RequiredTemplates).Select(p => $"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}: {p}"));
+
+        if (options.Schools.Count == 0)
+        {
+            problems.Add($"{ConnectorOptions.SectionName}:Schools: no school is configured");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Schools.Count; i++)
+        {
+            ValidateSchool(options.Schools[i], $"{ConnectorOptions.SectionName}:Schools:{i}", ids, problems);
+        }
+
+        if (options.Demo.Enabled && options.Demo.From > options.Demo.To)
+        {
+            problems.Add($"{ConnectorOptions.SectionName}:Demo:From: {options.Demo.From:yyyy-MM-dd} is after Demo:To {options.Demo.To:yyyy-MM-dd}");
+        }
+
+        return problems;
+    }
+
+    private void ValidateSecretsAreNotInFiles(List<string> problems)
+    {
+        if (configuration is not IConfigurationRoot root) return;
+        foreach (var provider in root.Providers.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>())
+        {
+            foreach (var key in AllKeys(provider, null))
+            {
+                var leaf = key[(key.LastIndexOf(':') + 1)..].ToLowerInvariant();
+                if (SecretNames.Contains(leaf) && key.StartsWith(ConnectorOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase)
+                    && provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
+                {
+                    problems.Add($"{key}: a secret is written in {provider.Source.Path}; remove it there and set the environment variable CONNECTOR__{key.Replace(":", "__", StringComparison.Ordinal)[(ConnectorOptions.SectionName.Length + 2)..]} instead");
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> AllKeys(IConfigurationProvider provider, string? parent)
+    {
+        foreach (var child in provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var key = parent is null ? child : $"{parent}:{child}";
+            yield return key;
+            foreach (var nested in AllKeys(provider, key)) yield return nested;
+        }
+    }
+
+    private void ValidateDataDirectory(ConnectorOptions options, List<string> problems)
+    {
+        var path = paths.Resolve(options.DataDirectory);
+        try
+        {
+            Directory.CreateDirectory(path);
+            var probe = Path.Combine(path, $".write-check-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: cannot create or write '{path}': {ex.Message}");
+        }
+    }
+
+    private static void ValidateEmail(EmailOptions email, List<string> problems)
+    {
+        const string section = EmailOptions.SectionName;
+        if (!MailAddress.TryCreate(email.From, out _))
+        {
+            problems.Add($"{section}:From: '{email.From}' is not an e-mail address");
+        }
+
+        if (email.Transport != EmailTransportKind.Smtp) return;
+
+        var smtp = email.Smtp;
+        if (string.IsNullOrWhiteSpace(smtp.Host)) problems.Add($"{section}:Smtp:Host: not set; name the mail server (or set {section}:Transport to Pickup)");
+        if (smtp.Port is < 1 or > 65535) problems.Add($"{section}:Smtp:Port: {smtp.Port} is not a port");
+        if (smtp.Port == 465) problems.Add($"{section}:Smtp:Port: 465 (implicit TLS) is not supported by the built-in SMTP client; use 587 with StartTls");
+        if (smtp.TimeoutSeconds is < 1 or > 600) problems.Add($"{section}:Smtp:TimeoutSeconds: {smtp.TimeoutSeconds} is not between 1 and 600");
+        if (smtp.UserName.Length > 0 && smtp.Password.Length == 0)
+        {
+            problems.Add($"{section}:Smtp:Password: not set for user '{smtp.UserName}'; set the environment variable CONNECTOR__Email__Smtp__Password");
+        }
+    }
+
+    private static void ValidateDelivery(DeliveryOptions delivery, List<string> problems)
+    {
+        const string section = $"{ConnectorOptions.SectionName}:Delivery";
+        if (delivery.IntervalSeconds is < 5 or > 3600) problems.Add($"{section}:IntervalSeconds: {delivery.IntervalSeconds} is not between 5 and 3600");
+        if (delivery.FirstRetryDelaySeconds is < 1 or > 3600) problems.Add($"{section}:FirstRetryDelaySeconds: {delivery.FirstRetryDelaySeconds} is not between 1 and 3600");
+        if (delivery.MaxRetryDelayMinutes is < 1 or > 1440) problems.Add($"{section}:MaxRetryDelayMinutes: {delivery.MaxRetryDelayMinutes} is not between 1 and 1440");
+        if (delivery.GiveUpAfterHours is < 1 or > 168) problems.Add($"{section}:GiveUpAfterHours: {delivery.GiveUpAfterHours} is not between 1 and 168");
+    }
+
+    private void ValidateSchool(SchoolOptions school, string path, HashSet<string> ids, List<string> problems)
+    {
+        if (!SchoolIdPattern().IsMatch(school.Id)) problems.Add($"{path}:Id: '{school.Id}' must be latin letters, digits and dashes");
+        else if (!ids.Add(school.Id)) problems.Add($"{path}:Id: '{school.Id}' is used by another school");
+        if (string.IsNullOrWhiteSpace(school.Name)) problems.Add($"{path}:Name: not set");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(school.TimeZone, out _))
+        {
+            problems.Add($"{path}:TimeZone: '{school.TimeZone}' is not an IANA time zone (for example Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)");
+        }
+
+        if (!KnownProfiles.Contains(school.Profile)) problems.Add($"{path}:Profile: '{school.Profile}' is not a known profile ({string.Join(", ", KnownProfiles)})");
+        var start = ParseTime(school.SchoolHoursStart, $"{path}:SchoolHoursStart", problems);
+        var end = ParseTime(school.SchoolHoursEnd, $"{path}:SchoolHoursEnd", problems);
+        if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} is not after SchoolHoursStart {school.SchoolHoursStart}");
+        if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} is not between 1 and 120");
+        if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} is not between 0 and 240");
+        if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} is not between 1 and 60");
+        if (school.DaysPerWeek is not (5 or 6)) problems.Add($"{path}:DaysPerWeek: {school.DaysPerWeek} must be 5 or 6");
+        if (school.ReplyTo is { Length: > 0 } replyTo && !MailAddress.TryCreate(replyTo, out _)) problems.Add($"{path}:ReplyTo: '{replyTo}' is not an e-mail address");
+        for (var h = 0; h < school.Holidays.Count; h++)
+        {
+            if (SchoolCalendar.ParseRange(school.Holidays[h]) is null)
+            {
+                problems.Add($"{path}:Holidays:{h}: '{school.Holidays[h]}' is neither yyyy-mm-dd nor yyyy-mm-dd..yyyy-mm-dd");
+            }
+        }
+
+        for (var m = 0; m < school.Staff.Count; m++)
+        {
+            ValidateStaff(school.Staff[m], $"{path}:Staff:{m}", problems);
+        }
+
+        ValidateAdapter(school, path, problems);
+    }
+
+    private static void ValidateStaff(StaffOptions staff, string path, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(staff.Id)) problems.Add($"{path}:Id: not set");
+        if (!MailAddress.TryCreate(staff.Email, out _)) problems.Add($"{path}:Email: '{staff.Email}' is not an e-mail address");
+        for (var r = 0; r < staff.Roles.Count; r++)
+        {
+            if (!Enum.TryParse<StaffRole>(staff.Roles[r], ignoreCase: true, out var role) || int.TryParse(staff.Roles[r], out _))
+            {
+                problems.Add($"{path}:Roles:{r}: '{staff.Roles[r]}' is not one of {string.Join(", ", Enum.GetNames<StaffRole>())}");
+            }
+            else if (role == StaffRole.ClassTeacher && staff.Classes.Count == 0)
+            {
+                problems.Add($"{path}:Classes: a class teacher needs the classes they lead");
+            }
+        }
+    }
+
+    private void ValidateAdapter(SchoolOptions school, string path, List<string> problems)
+    {
+        var kind = school.Adapter?["Kind"];
+        if (school.Adapter is null || string.IsNullOrWhiteSpace(kind))
+        {
+            problems.Add($"{path}:Adapter:Kind: not set; one of {string.Join(", ", factories.Select(f => f.Kind))}");
+            return;
+        }
+
+        var factory = factories.FirstOrDefault(f => string.Equals(f.Kind, kind, StringComparison.OrdinalIgnoreCase));
+        if (factory is null)
+        {
+            problems.Add($"{path}:Adapter:Kind: '{kind}' is not one of {string.Join(", ", factories.Select(f => f.Kind))}");
+            return;
+        }
+
+        problems.AddRange(factory.Validate(school.Adapter));
+    }
+
+    private static TimeOnly? ParseTime(string text, string setting, List<string> problems)
+    {
+        if (TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)) return time;
+        problems.Add($"{setting}: '{text}' is not a time HH:mm");
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.IgnoreCase)]
+    private static partial Regex SchoolIdPattern();
+}

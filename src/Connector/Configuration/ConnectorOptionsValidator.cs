@@ -1,0 +1,14 @@
+using Connector.Notifier.Email;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Configuration;
+
+/// <summary>Runs <see cref="ConfigurationValidator"/> at start (<c>ValidateOnStart</c>).</summary>
+internal sealed class ConnectorOptionsValidator(ConfigurationValidator validator, IOptions<EmailOptions> email) : IValidateOptions<ConnectorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConnectorOptions options)
+    {
+        var problems = validator.Validate(options, email.Value);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Connector.Configuration;
+
+/// <summary>Outbox delivery (<c>Connector:Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>How often each school's outbox is looked at.</summary>
+    public int IntervalSeconds { get; set; } = 60;
+
+    /// <summary>After a transient failure, the first wait; it doubles each attempt (with jitter) up to <see cref="MaxRetryDelayMinutes"/>.</summary>
+    public int FirstRetryDelaySeconds { get; set; } = 60;
+
+    /// <summary>The longest wait between attempts.</summary>
+    public int MaxRetryDelayMinutes { get; set; } = 30;
+
+    /// <summary>A message still failing this long after it was created is given up and shown to staff.</summary>
+    public int GiveUpAfterHours { get; set; } = 24;
+}

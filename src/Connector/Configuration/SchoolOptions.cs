@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Connector.Configuration;
+
+/// <summary>One school (<c>Connector:Schools:N</c>).</summary>
+public sealed class SchoolOptions
+{
+    /// <summary>The connector's id of the school: latin letters, digits and dashes, unique.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>The school's name as parents know it.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>The school's IANA time zone, e.g. "Europe/Moscow", "Asia/Kamchatka".</summary>
+    public string TimeZone { get; set; } = "";
+
+    /// <summary>The rule profile; "default" until the school's municipality's profile is chosen.</summary>
+    public string Profile { get; set; } = "default";
+
+    /// <summary>The school's phone for parents, printed in notices.</summary>
+    public string? Phone { get; set; }
+
+    /// <summary>Where parents' replies to notices go (the school's or the secretary's mailbox).</summary>
+    public string? ReplyTo { get; set; }
+
+    /// <summary>When lessons run, school-local, "HH:mm"; polls happen only inside these hours.</summary>
+    public string SchoolHoursStart { get; set; } = "08:00";
+
+    /// <summary>End of school hours, school-local, "HH:mm".</summary>
+    public string SchoolHoursEnd { get; set; } = "17:00";
+
+    /// <summary>Minutes between polls of the journal during school hours.</summary>
+    public int PollIntervalMinutes { get; set; } = 15;
+
+    /// <summary>
+    /// Minutes to wait after an unexplained absence is first seen before telling the guardians, so that a teacher's
+    /// slip or a reason entered a moment later cancels the notice instead of alarming a parent.
+    /// </summary>
+    public int GracePeriodMinutes { get; set; } = 20;
+
+    /// <summary>Days back from today each poll reads, to notice reasons and corrections entered late.</summary>
+    public int LookbackDays { get; set; } = 7;
+
+    /// <summary>5 (Monday–Friday) or 6 (Monday–Saturday).</summary>
+    public int DaysPerWeek { get; set; } = 5;
+
+    /// <summary>The school's holidays (каникулы) and other days without lessons: "yyyy-MM-dd" or "yyyy-MM-dd..yyyy-MM-dd".</summary>
+    public List<string> Holidays { get; set; } = [];
+
+    /// <summary>Staff who receive digests and escalations.</summary>
+    public List<StaffOptions> Staff { get; set; } = [];
+
+    /// <summary>The journal adapter's settings; <c>Kind</c> picks the adapter ("files", "sgo"), the rest is the adapter's own.</summary>
+    public IConfigurationSection? Adapter { get; set; }
+}

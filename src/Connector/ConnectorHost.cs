@@ -1,0 +1,92 @@
+using Connector.Adapters.Generic;
+using Connector.Configuration;
+using Connector.Delivery;
+using Connector.Notifier;
+using Connector.Notifier.Email;
+using Connector.Polling;
+using Connector.Scheduling;
+using Connector.Schools;
+using Connector.Store;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Connector;
+
+/// <summary>Composes the service: the one place that knows every part. Everything else takes what it needs.</summary>
+internal static class ConnectorHost
+{
+    public const string AppSettings = "appsettings.json";
+    public const string DemoSettings = "demo/appsettings.demo.json";
+
+    /// <summary>
+    /// Reads the settings: config/appsettings.json, then the environment (secrets, <c>CONNECTOR__…</c>), then
+    /// <paramref name="overrides"/>. The demo reads config/demo/appsettings.demo.json instead of appsettings.json,
+    /// so that it never touches a real school's settings, data or mail server.
+    /// </summary>
+    public static IConfigurationRoot LoadConfiguration(ConnectorPaths paths, bool demo, IDictionary<string, string?>? overrides = null)
+    {
+        var file = Path.Combine(paths.ConfigDirectory, demo ? DemoSettings : AppSettings);
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"the settings file {file} does not exist; run from the installation folder or pass --home", file);
+        }
+
+        var builder = new ConfigurationBuilder().AddJsonFile(file, optional: false, reloadOnChange: false);
+        if (!demo) builder.AddEnvironmentVariables();
+        return builder.AddInMemoryCollection(overrides ?? new Dictionary<string, string?>()).Build();
+    }
+
+    public static bool IsDemoEnabled(IConfiguration configuration) =>
+        configuration.GetValue<bool>($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.Demo)}:{nameof(DemoOptions.Enabled)}");
+
+    public static IHost Build(ConnectorPaths paths, IConfigurationRoot configuration, ScheduleMode mode, TimeProvider time, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = paths.Home, DisableDefaults = true });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            o.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging?.Invoke(builder.Logging);
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(paths);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddSingleton(new ScheduleModeHolder(mode));
+        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));
+        services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
+        services.AddSingleton<ConfigurationValidator>();
+
+        var templates = paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}"] ?? "config/templates");
+        services.AddGenericJournalAdapters(paths.Home);
+        services.AddNotifier(paths.Home, templates);
+
+        services.AddSingleton<SchoolRegistry>();
+        services.AddSingleton(sp => new ConnectorDatabase(
+            Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), "connector.db")));
+        services.AddSingleton<SourceProblemReporter>();
+        services.AddSingleton<SchoolPoller>();
+        services.AddSingleton<AbsenceNoticeComposer>();
+        services.AddSingleton<OutboxDispatcher>();
+
+        services.AddQuartz(q =>
+        {
+            q.ConfigureScheduler(o => o.InstanceName = "connector");
+            q.UseInMemoryStore();
+            q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<ScheduleRegistrar>();
+        return builder.Build();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Connector.Notifier.Templates;
+using Connector.Schools;
+using Connector.Store;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+
+namespace Connector.Demo;
+
+/// <summary>
+/// Prints what the pipeline did after each step of the replay, in Russian, read back from the store: absences
+/// found, notices sent or cancelled, corrections, guardians who cannot be reached. Then a table per day.
+/// </summary>
+internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
+{
+    private readonly ConnectorDatabase database = services.GetRequiredService<ConnectorDatabase>();
+    private readonly SchoolContext school = services.GetRequiredService<SchoolRegistry>().All.First();
+    private readonly SortedDictionary<DateOnly, DayCounts> days = [];
+    private DateTimeOffset since = DateTimeOffset.MinValue;
+    private DateOnly? currentDay;
+
+    public async Task StepAsync(DateTimeOffset now)
+    {
+        var window = new { from = StoreTime.Format(since), to = StoreTime.Format(now) };
+        since = now;
+        await using var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        var found = (await db.QueryAsync<(string FullName, string ClassName, string Date)>(
+            """
+            SELECT p.full_name, p.class_name, a.date FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
+            WHERE a.first_seen_at > @from AND a.first_seen_at <= @to ORDER BY p.class_name, p.full_name
+            """, window).ConfigureAwait(false)).ToList();
+        var outbox = (await db.QueryAsync<(string State, string? SentAt, string? ClosedAt, string CreatedAt)>(
+            """
+            SELECT state, sent_at, closed_at, created_at FROM outbox
+            WHERE (sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to)
+            """, window).ConfigureAwait(false)).ToList();
+        var corrected = (await db.QueryAsync<(string FullName, string ClassName, string Correction)>(
+            """
+            SELECT p.full_name, p.class_name, a.correction FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
+            WHERE a.corrected_at > @from AND a.corrected_at <= @to ORDER BY p.class_name
+            """, window).ConfigureAwait(false)).ToList();
+        var explained = await db.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM absences WHERE explained_at > @from AND explained_at <= @to", window).ConfigureAwait(false);
+
+        var sent = outbox.Count(o => o.State == "sent");
+        var cancelled = outbox.Count(o => o.State == "cancelled");
+        var unreachable = outbox.Count(o => o.State == "unreachable");
+        var failed = outbox.Count(o => o.State == "failed");
+        if (found.Count + sent + cancelled + unreachable + failed + corrected.Count + explained == 0) return;
+
+        var local = school.LocalTime(now);
+        var today = DateOnly.FromDateTime(local);
+        if (currentDay != today)
+        {
+            currentDay = today;
+            output.WriteLine();
+            output.WriteLine($"── {RussianText.Weekday(today)}, {RussianText.Date(today)} ──");
+        }
+
+        var counts = days.TryGetValue(today, out var c) ? c : days[today] = new DayCounts();
+        var time = local.ToString("HH:mm", CultureInfo.InvariantCulture);
+        if (found.Count > 0)
+        {
+            counts.Found += found.Count;
+            var late = found.Count(f => f.Date != StoreTime.Format(today));
+            var who = string.Join("; ", found.GroupBy(f => f.ClassName).Select(g => $"{g.Key}: {string.Join(", ", g.Select(f => ShortName(f.FullName)))}"));
+            output.WriteLine($"{time}  пропуск без причины: {found.Count} ({who}){(late > 0 ? $"; из них за прошлый день: {late}" : "")}");
+        }
+
+        if (explained > 0)
+        {
+            counts.Explained += explained;
+            output.WriteLine($"{time}  причина указана до отправки, уведомление не нужно: {explained}");
+        }
+
+        if (sent + cancelled + failed > 0)
+        {
+            counts.Sent += sent;
+            counts.Cancelled += cancelled;
+            output.WriteLine($"{time}  отправлено писем родителям: {sent}{(cancelled > 0 ? $"; отменено до отправки: {cancelled}" : "")}{(failed > 0 ? $"; не доставлено: {failed}" : "")}");
+        }
+
+        if (unreachable > 0)
+        {
+            counts.Unreachable += unreachable;
+            output.WriteLine($"{time}  у представителя нет e-mail, нужен звонок классного руководителя: {unreachable}");
+        }
+
+        if (corrected.Count > 0)
+        {
+            counts.Corrected += corrected.Count;
+            var who = string.Join(", ", corrected.Select(x => $"{x.ClassName} {ShortName(x.FullName)} — {(x.Correction == "present" ? "был на уроке" : "уважительная причина")}"));
+            output.WriteLine($"{time}  отметка изменилась после уведомления: {corrected.Count} ({who})");
+        }
+    }
+
+    public void PrintSummary(TimeSpan elapsed)
+    {
+        output.WriteLine();
+        var table = new Table().Title("Итоги демонстрации").Border(TableBorder.Rounded);
+        table.AddColumns("Дата", "Пропуски без причины", "Писем отправлено", "Причина до отправки", "Писем отменено", "Исправлено после письма", "Нет e-mail");
+        var total = new DayCounts();
+        foreach (var (date, c) in days)
+        {
+            table.AddRow(date.ToString("dd.MM ddd", CultureInfo.GetCultureInfo("ru-RU")), N(c.Found), N(c.Sent), N(c.Explained), N(c.Cancelled), N(c.Corrected), N(c.Unreachable));
+            total.Add(c);
+        }
+
+        table.AddRow("[bold]Всего[/]", N(total.Found), N(total.Sent), N(total.Explained), N(total.Cancelled), N(total.Corrected), N(total.Unreachable));
+        var redirected = Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        console.Profile.Width = Math.Max(console.Profile.Width, 110);
+        console.Write(table);
+        output.WriteLine($"Время демонстрации: {elapsed.TotalSeconds:F0} с. Письма лежат в папке outbox/ (файлы .eml открываются почтовой программой).");
+    }
+
+    private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"Петров И." — enough for the demo's staff reader, less than a full name.</summary>
+    private static string ShortName(string fullName)
+    {
+        var parts = fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 ? $"{parts[0]} {parts[1][0]}." : fullName;
+    }
+
+    private sealed class DayCounts
+    {
+        public int Found { get; set; }
+
+        public int Sent { get; set; }
+
+        public int Explained { get; set; }
+
+        public int Cancelled { get; set; }
+
+        public int Corrected { get; set; }
+
+        public int Unreachable { get; set; }
+
+        public void Add(DayCounts other)
+        {
+            Found += other.Found;
+            Sent += other.Sent;
+            Explained += other.Explained;
+            Cancelled += other.Cancelled;
+            Corrected += other.Corrected;
+            Unreachable += other.Unreachable;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging;
+
+namespace Connector;
+
+/// <summary>
+/// Every log line the host writes. Ids only: no names, phones, e-mail addresses or message bodies at Information
+/// or above.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Debug, "School {SchoolId}: {Date:yyyy-MM-dd} is not a school day; nothing to poll")]
+    public static partial void NotASchoolDay(ILogger logger, string schoolId, DateOnly date);
+
+    [LoggerMessage(1002, LogLevel.Information, "School {SchoolId}: roster read, {Pupils} pupils, {Guardians} guardians")]
+    public static partial void RosterSynced(ILogger logger, string schoolId, int pupils, int guardians);
+
+    [LoggerMessage(1003, LogLevel.Information,
+        "School {SchoolId}: polled {Date:yyyy-MM-dd}; {Changed} marks changed; absences opened {Opened}, explained {Explained}, corrected {Corrected}; notices queued {Queued}, guardians unreachable {Unreachable}")]
+    public static partial void Polled(ILogger logger, string schoolId, DateOnly date, int changed, int opened, int explained, int corrected, int queued, int unreachable);
+
+    [LoggerMessage(1004, LogLevel.Warning, "School {SchoolId}: journal data skipped at {Location}: {Reason}")]
+    public static partial void SourceProblem(ILogger logger, string schoolId, string location, string reason);
+
+    [LoggerMessage(1005, LogLevel.Warning, "School {SchoolId}: pupil {PupilId} is absent without a reason but has no guardian in the journal; the class teacher must call")]
+    public static partial void NoGuardians(ILogger logger, string schoolId, string pupilId);
+
+    [LoggerMessage(1006, LogLevel.Error, "School {SchoolId}: the journal could not be read ({Failure}): {Message}. Nothing was decided; the next poll tries again")]
+    public static partial void PollFailed(ILogger logger, string schoolId, string failure, string message);
+
+    [LoggerMessage(1007, LogLevel.Error, "School {SchoolId}: the poll failed unexpectedly; nothing was decided")]
+    public static partial void PollCrashed(ILogger logger, string schoolId, Exception exception);
+
+    [LoggerMessage(2001, LogLevel.Information, "School {SchoolId}: message {MessageId} to guardian {GuardianId} handed to {Channel}")]
+    public static partial void NoticeSent(ILogger logger, string schoolId, long messageId, string guardianId, string channel);
+
+    [LoggerMessage(2002, LogLevel.Information, "School {SchoolId}: message {MessageId} cancelled: every absence in it was explained before sending")]
+    public static partial void NoticeCancelled(ILogger logger, string schoolId, long messageId);
+
+    [LoggerMessage(2003, LogLevel.Warning, "School {SchoolId}: message {MessageId} cannot go by {Channel}: {Detail}")]
+    public static partial void NoticeFailedPermanently(ILogger logger, string schoolId, long messageId, string channel, string detail);
+
+    [LoggerMessage(2004, LogLevel.Warning, "School {SchoolId}: message {MessageId} will be retried: {Detail}")]
+    public static partial void NoticeWillRetry(ILogger logger, string schoolId, long messageId, string detail);
+
+    [LoggerMessage(2005, LogLevel.Error, "School {SchoolId}: the {Channel} channel is misconfigured, sending paused: {Detail}")]
+    public static partial void ChannelMisconfigured(ILogger logger, string schoolId, string channel, string detail);
+
+    [LoggerMessage(2006, LogLevel.Warning, "School {SchoolId}: message {MessageId} was interrupted after sending; the channel has it, recorded as sent")]
+    public static partial void RecoveredAsSent(ILogger logger, string schoolId, long messageId);
+
+    [LoggerMessage(2007, LogLevel.Warning, "School {SchoolId}: message {MessageId} was interrupted while sending and will be sent again ({Why})")]
+    public static partial void RecoveredForResend(ILogger logger, string schoolId, long messageId, string why);
+
+    [LoggerMessage(2008, LogLevel.Error, "School {SchoolId}: delivery failed unexpectedly; queued messages stay queued")]
+    public static partial void DeliveryCrashed(ILogger logger, string schoolId, Exception exception);
+
+    [LoggerMessage(3001, LogLevel.Information, "Scheduled school {SchoolId} ({TimeZone}): poll every {Interval} min {Start}–{End} school-local; outbox every {Delivery} s")]
+    public static partial void Scheduled(ILogger logger, string schoolId, string timeZone, int interval, string start, string end, int delivery);
+}

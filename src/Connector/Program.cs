@@ -1,0 +1,3 @@
+using Connector.Cli;
+
+return await ConnectorCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

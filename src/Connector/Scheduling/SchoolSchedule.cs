@@ -1,0 +1,54 @@
+using Connector.Configuration;
+using Connector.Schools;
+using Quartz;
+
+namespace Connector.Scheduling;
+
+/// <summary>
+/// The jobs and triggers of one school: poll every N minutes between the school's hours on its working weekdays,
+/// in its own time zone (holidays are checked by the job against the school calendar); deliver the outbox every
+/// few seconds. Every job and trigger is named after the school.
+/// </summary>
+internal static class SchoolSchedule
+{
+    public const string SchoolIdKey = "schoolId";
+    public const string Group = "schools";
+
+    public static JobKey PollJob(string schoolId) => new($"poll-{schoolId}", Group);
+
+    public static JobKey DeliveryJob(string schoolId) => new($"deliver-{schoolId}", Group);
+
+    public static IEnumerable<IJobDetail> Jobs(SchoolContext school) =>
+    [
+        JobBuilder.Create<PollJournalJob>().WithIdentity(PollJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
+            .WithDescription($"Опрос журнала школы {school.Id}").Build(),
+        JobBuilder.Create<DeliverOutboxJob>().WithIdentity(DeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
+            .WithDescription($"Отправка сообщений школы {school.Id}").Build(),
+    ];
+
+    public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
+    {
+        var days = school.Options.DaysPerWeek == 6
+            ? new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday }
+            : [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+        yield return TriggerBuilder.Create()
+            .WithIdentity($"poll-{school.Id}", Group)
+            .ForJob(PollJob(school.Id))
+            .StartAt(startAt)
+            .WithDailyTimeIntervalSchedule(s => s
+                .StartingDailyAt(school.HoursStart)
+                .EndingDailyAt(school.HoursEnd)
+                .WithInterval(school.Options.PollIntervalMinutes, IntervalUnit.Minute)
+                .OnDaysOfTheWeek(days)
+                .InTimeZone(school.TimeZone)
+                .WithMisfireInstruction(DailyTimeIntervalTriggerMisfireInstruction.DoNothing))
+            .Build();
+        yield return TriggerBuilder.Create()
+            .WithIdentity($"deliver-{school.Id}", Group)
+            .ForJob(DeliveryJob(school.Id))
+            .StartAt(startAt)
+            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(delivery.IntervalSeconds)).RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+    }
+}

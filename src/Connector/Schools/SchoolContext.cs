@@ -1,0 +1,58 @@
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Connector.Configuration;
+
+namespace Connector.Schools;
+
+/// <summary>Everything the jobs need to know about one configured school.</summary>
+internal sealed class SchoolContext(
+    SchoolRef school,
+    SchoolOptions options,
+    TimeZoneInfo timeZone,
+    SchoolCalendar calendar,
+    TimeOnly hoursStart,
+    TimeOnly hoursEnd,
+    IReadOnlyList<StaffMember> staff,
+    IJournalAdapter adapter)
+{
+    public string Id => school.Id;
+
+    public SchoolRef Ref => school;
+
+    public SchoolOptions Options => options;
+
+    public TimeZoneInfo TimeZone => timeZone;
+
+    public SchoolCalendar Calendar => calendar;
+
+    public TimeOnly HoursStart => hoursStart;
+
+    public TimeOnly HoursEnd => hoursEnd;
+
+    public IReadOnlyList<StaffMember> Staff => staff;
+
+    public IJournalAdapter Adapter => adapter;
+
+    public DateTime LocalTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, timeZone).DateTime;
+
+    public DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(LocalTime(instant));
+
+    /// <summary>The instant of a school-local date and time.</summary>
+    public DateTimeOffset Instant(DateOnly date, TimeOnly time)
+    {
+        var local = date.ToDateTime(time);
+        return new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+    }
+
+    /// <summary>True on a school day between the school's hours.</summary>
+    public bool IsWithinSchoolHours(DateTimeOffset instant)
+    {
+        var local = LocalTime(instant);
+        var time = TimeOnly.FromDateTime(local);
+        return calendar.IsSchoolDay(DateOnly.FromDateTime(local)) && time >= hoursStart && time <= hoursEnd;
+    }
+
+    /// <summary>The class teacher of <paramref name="className"/>, if configured.</summary>
+    public StaffMember? ClassTeacherOf(string className) =>
+        staff.FirstOrDefault(s => s.Roles.Contains(StaffRole.ClassTeacher) && s.Classes.Contains(className, StringComparer.OrdinalIgnoreCase));
+}

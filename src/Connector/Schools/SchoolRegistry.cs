@@ -1,0 +1,46 @@
+using System.Globalization;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Connector.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Schools;
+
+/// <summary>The configured schools, each with its adapter, built once from validated options.</summary>
+internal sealed class SchoolRegistry
+{
+    private readonly Lazy<IReadOnlyDictionary<string, SchoolContext>> schools;
+
+    public SchoolRegistry(IOptions<ConnectorOptions> options, IEnumerable<IJournalAdapterFactory> factories)
+    {
+        var byKind = factories.ToDictionary(f => f.Kind, StringComparer.OrdinalIgnoreCase);
+        schools = new Lazy<IReadOnlyDictionary<string, SchoolContext>>(() =>
+            options.Value.Schools.ToDictionary(s => s.Id, s => Build(s, byKind), StringComparer.Ordinal));
+    }
+
+    public IReadOnlyCollection<SchoolContext> All => schools.Value.Values.ToList();
+
+    public SchoolContext Get(string id) =>
+        schools.Value.TryGetValue(id, out var school) ? school : throw new KeyNotFoundException($"no school with id '{id}' is configured");
+
+    public bool TryGet(string id, out SchoolContext? school) => schools.Value.TryGetValue(id, out school);
+
+    private static SchoolContext Build(SchoolOptions options, IReadOnlyDictionary<string, IJournalAdapterFactory> factories)
+    {
+        var kind = options.Adapter!["Kind"]!;
+        var school = new SchoolRef(options.Id, options.Name, options.TimeZone, options.Profile, kind);
+        var holidays = options.Holidays.Select(h => SchoolCalendar.ParseRange(h)!.Value).ToList();
+        var staff = options.Staff
+            .Select(s => new StaffMember(s.Id, s.Name, s.Email, s.Roles.Select(r => Enum.Parse<StaffRole>(r, ignoreCase: true)).ToList(), s.Classes))
+            .ToList();
+        return new SchoolContext(
+            school,
+            options,
+            TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone),
+            new SchoolCalendar(options.DaysPerWeek, holidays),
+            TimeOnly.ParseExact(options.SchoolHoursStart, "HH:mm", CultureInfo.InvariantCulture),
+            TimeOnly.ParseExact(options.SchoolHoursEnd, "HH:mm", CultureInfo.InvariantCulture),
+            staff,
+            factories[kind].Create(school, options.Adapter));
+    }
+}

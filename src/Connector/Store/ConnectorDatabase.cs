@@ -1,0 +1,91 @@
+using System.Data;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Connector.Store;
+
+/// <summary>
+/// The SQLite database under the data directory: the truth the process restarts from. Connections use WAL and a
+/// busy timeout; every unit of work runs in one transaction, so a kill at any line leaves either all of it or none.
+/// </summary>
+internal sealed class ConnectorDatabase
+{
+    private readonly string connectionString;
+    private readonly SemaphoreSlim migrationGate = new(1, 1);
+    private bool migrated;
+
+    public ConnectorDatabase(string path)
+    {
+        Path = path;
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            DefaultTimeout = 30,
+            Pooling = true,
+        }.ToString();
+        SqlMapper.AddTypeHandler(new DateOnlyHandler());
+    }
+
+    public string Path { get; }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+        if (!migrated)
+        {
+            await migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!migrated) await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                migrated = true;
+            }
+            finally
+            {
+                migrationGate.Release();
+            }
+        }
+
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction, committed only if it returns.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").ConfigureAwait(false);
+        var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_version").ConfigureAwait(false)).ToHashSet();
+        foreach (var (version, name, sql) in Migrations.All.Where(m => !applied.Contains(m.Version)))
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
+            await connection.ExecuteAsync(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                new { version, name }, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Dates are stored as yyyy-MM-dd text, which sorts and compares correctly.</summary>
+    private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
+    {
+        public override DateOnly Parse(object value) => DateOnly.ParseExact((string)value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        public override void SetValue(IDbDataParameter parameter, DateOnly value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+namespace Connector.Store;
+
+/// <summary>
+/// The schema, as ordered migrations. A migration, once released, is never edited: a change is a new entry.
+/// Only what the work needs is stored: names (for the messages), class, grade, birth date where given, guardians'
+/// contacts, lesson marks with the reason category (never health details).
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> All =
+    [
+        (1, "initial", """
+            CREATE TABLE pupils (
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL,
+                full_name TEXT NOT NULL, class_name TEXT NOT NULL, grade INTEGER NOT NULL,
+                birth_date TEXT NULL, active INTEGER NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (school_id, pupil_id));
+
+            CREATE TABLE guardians (
+                school_id TEXT NOT NULL, guardian_id TEXT NOT NULL,
+                full_name TEXT NOT NULL, email TEXT NULL, phone TEXT NULL, preferred_channel TEXT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (school_id, guardian_id));
+
+            CREATE TABLE pupil_guardians (
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, guardian_id TEXT NOT NULL,
+                PRIMARY KEY (school_id, pupil_id, guardian_id));
+            CREATE INDEX ix_pupil_guardians_guardian ON pupil_guardians (school_id, guardian_id);
+
+            CREATE TABLE roster_syncs (
+                school_id TEXT NOT NULL PRIMARY KEY, synced_at TEXT NOT NULL, local_date TEXT NOT NULL);
+
+            CREATE TABLE lessons (
+                school_id TEXT NOT NULL, class_name TEXT NOT NULL, date TEXT NOT NULL, lesson_no INTEGER NOT NULL,
+                subject TEXT NOT NULL, taken INTEGER NOT NULL,
+                PRIMARY KEY (school_id, class_name, date, lesson_no));
+
+            -- One row per pupil and lesson the journal ever marked; a mark the journal no longer has is stored as present.
+            CREATE TABLE marks (
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, date TEXT NOT NULL, lesson_no INTEGER NOT NULL,
+                presence TEXT NOT NULL, reason TEXT NOT NULL, source_code TEXT NOT NULL,
+                recorded_at TEXT NULL, first_seen_at TEXT NOT NULL, changed_at TEXT NOT NULL,
+                PRIMARY KEY (school_id, pupil_id, date, lesson_no));
+            CREATE INDEX ix_marks_date ON marks (school_id, date);
+
+            -- The decision: one per pupil and day with an unexplained absence.
+            CREATE TABLE absences (
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, date TEXT NOT NULL,
+                state TEXT NOT NULL,                 -- open | notified | explained
+                first_seen_at TEXT NOT NULL,
+                notified_at TEXT NULL, notified_lessons TEXT NULL,
+                explained_at TEXT NULL,
+                correction TEXT NULL,                -- present | excused: a lesson the guardians were told about changed
+                corrected_at TEXT NULL,
+                PRIMARY KEY (school_id, pupil_id, date));
+
+            -- The only way out. A message is identified by its natural key, so a decision taken twice queues it once.
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                school_id TEXT NOT NULL, kind TEXT NOT NULL, guardian_id TEXT NOT NULL, date TEXT NOT NULL,
+                channel TEXT NULL, only_pupil_id TEXT NULL,
+                state TEXT NOT NULL,                 -- pending | sending | sent | cancelled | failed | unreachable
+                not_before TEXT NOT NULL, created_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_attempt_at TEXT NULL,
+                sent_at TEXT NULL, provider_id TEXT NULL, pupil_ids TEXT NULL,
+                closed_at TEXT NULL, last_error TEXT NULL);
+            CREATE INDEX ix_outbox_due ON outbox (school_id, state, not_before);
+            CREATE INDEX ix_outbox_guardian ON outbox (school_id, guardian_id, date, kind);
+
+            CREATE TABLE delivery_attempts (
+                outbox_id INTEGER NOT NULL, attempted_at TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NULL);
+
+            -- Every transfer of personal data: when, what, to whom, why. Ids only, never names or bodies.
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL, school_id TEXT NOT NULL, action TEXT NOT NULL,
+                recipient TEXT NOT NULL, channel TEXT NULL, subject_ids TEXT NOT NULL,
+                purpose TEXT NOT NULL, reference TEXT NULL);
+            """),
+    ];
+}

@@ -1,0 +1,52 @@
+using Connector.Abstractions.Schools;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Connector.Store;
+
+/// <summary>Pupils and guardians as last read from the journal.</summary>
+internal static class RosterRepository
+{
+    public static async Task<bool> NeedsSyncAsync(SqliteConnection db, string schoolId, DateOnly localDate)
+    {
+        var last = await db.ExecuteScalarAsync<string?>(
+            "SELECT local_date FROM roster_syncs WHERE school_id = @schoolId", new { schoolId }).ConfigureAwait(false);
+        return last != StoreTime.Format(localDate);
+    }
+
+    /// <summary>Replaces the school's roster. Pupils the journal no longer lists are kept but marked inactive.</summary>
+    public static async Task SaveAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, Roster roster, DateTimeOffset now, DateOnly localDate)
+    {
+        var at = StoreTime.Format(now);
+        await db.ExecuteAsync("UPDATE pupils SET active = 0 WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
+        await db.ExecuteAsync(
+            """
+            INSERT INTO pupils (school_id, pupil_id, full_name, class_name, grade, birth_date, active, updated_at)
+            VALUES (@schoolId, @Id, @FullName, @ClassName, @Grade, @BirthDate, @Active, @at)
+            ON CONFLICT (school_id, pupil_id) DO UPDATE SET full_name = excluded.full_name, class_name = excluded.class_name,
+                grade = excluded.grade, birth_date = excluded.birth_date, active = excluded.active, updated_at = excluded.updated_at
+            """,
+            roster.Pupils.Select(p => new { schoolId, p.Id, p.FullName, p.ClassName, p.Grade, BirthDate = p.BirthDate is { } b ? StoreTime.Format(b) : null, Active = p.Active ? 1 : 0, at }),
+            tx).ConfigureAwait(false);
+        await db.ExecuteAsync(
+            """
+            INSERT INTO guardians (school_id, guardian_id, full_name, email, phone, preferred_channel, updated_at)
+            VALUES (@schoolId, @Id, @FullName, @Email, @Phone, @Preferred, @at)
+            ON CONFLICT (school_id, guardian_id) DO UPDATE SET full_name = excluded.full_name, email = excluded.email,
+                phone = excluded.phone, preferred_channel = excluded.preferred_channel, updated_at = excluded.updated_at
+            """,
+            roster.Guardians.Select(g => new { schoolId, g.Id, g.FullName, g.Email, g.Phone, Preferred = g.PreferredChannel?.ToString(), at }),
+            tx).ConfigureAwait(false);
+        await db.ExecuteAsync("DELETE FROM pupil_guardians WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
+        await db.ExecuteAsync(
+            "INSERT OR IGNORE INTO pupil_guardians (school_id, pupil_id, guardian_id) VALUES (@schoolId, @pupilId, @guardianId)",
+            roster.Pupils.SelectMany(p => p.GuardianIds.Select(g => new { schoolId, pupilId = p.Id, guardianId = g })),
+            tx).ConfigureAwait(false);
+        await db.ExecuteAsync(
+            """
+            INSERT INTO roster_syncs (school_id, synced_at, local_date) VALUES (@schoolId, @at, @date)
+            ON CONFLICT (school_id) DO UPDATE SET synced_at = excluded.synced_at, local_date = excluded.local_date
+            """,
+            new { schoolId, at, date = StoreTime.Format(localDate) }, tx).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Connector.Notifier.Email;
+
+/// <summary>The resolved, absolute pickup folder.</summary>
+public sealed record PickupDirectory(string Path);

@@ -1,0 +1,84 @@
+using System.Net.Mail;
+using System.Text;
+using Connector.Abstractions.Notifications;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Notifier.Email;
+
+/// <summary>
+/// Writes each e-mail as an .eml file named after its idempotency key, atomically (written aside, then moved in),
+/// so that after a crash the file's presence says exactly whether the message went: no repeat, no loss.
+/// </summary>
+internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options, PickupDirectory directory) : IEmailTransport
+{
+    public async Task<DeliveryResult> SendAsync(EmailEnvelope envelope, CancellationToken cancellationToken)
+    {
+        if (!MailAddress.TryCreate(envelope.To, out _))
+        {
+            return DeliveryResult.Permanent("the recipient's address is not a valid e-mail address");
+        }
+
+        var target = PathFor(envelope.IdempotencyKey);
+        if (File.Exists(target))
+        {
+            return DeliveryResult.Accepted(envelope.MessageId, "already in the pickup folder");
+        }
+
+        var staging = Path.Combine(directory.Path, ".staging", Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(staging);
+            using (var message = MailMessageFactory.Create(envelope, options.Value))
+            using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
+            {
+                await client.SendMailAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            File.Move(Directory.GetFiles(staging).Single(), target, overwrite: false);
+            return DeliveryResult.Accepted(envelope.MessageId, Path.GetFileName(target));
+        }
+        catch (IOException ex)
+        {
+            return DeliveryResult.Transient($"could not write to the pickup folder: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return DeliveryResult.Configuration($"{EmailOptions.SectionName}:PickupDirectory: no permission to write to '{directory.Path}'");
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    public Task<bool?> WasAcceptedAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult<bool?>(File.Exists(PathFor(idempotencyKey)));
+
+    public Task<string> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory.Path);
+            var probe = Path.Combine(directory.Path, $".check-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return Task.FromResult($"письма пишутся файлами .eml в папку {directory.Path}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{EmailOptions.SectionName}:PickupDirectory: cannot write to '{directory.Path}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The file an e-mail with this key lands in.</summary>
+    public string PathFor(string idempotencyKey)
+    {
+        var name = new StringBuilder(idempotencyKey.Length);
+        foreach (var c in idempotencyKey)
+        {
+            name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_');
+        }
+
+        return Path.Combine(directory.Path, name + ".eml");
+    }
+}

@@ -1,0 +1,31 @@
+using Connector.Abstractions.Notifications;
+using Connector.Notifier.Email;
+using Connector.Notifier.Templates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Notifier;
+
+/// <summary>Registers the notifier's channels and templates.</summary>
+public static class NotifierServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the e-mail channel over the transport <see cref="EmailOptions.Transport"/> names, and the templates in
+    /// <paramref name="templateDirectory"/>. Relative paths in the options start at <paramref name="baseDirectory"/>.
+    /// </summary>
+    public static IServiceCollection AddNotifier(this IServiceCollection services, string baseDirectory, string templateDirectory)
+    {
+        services.AddSingleton(new MessageTemplates(templateDirectory));
+        services.AddSingleton(sp => new PickupDirectory(
+            Path.GetFullPath(sp.GetRequiredService<IOptions<EmailOptions>>().Value.PickupDirectory, baseDirectory)));
+        services.AddSingleton<SmtpEmailTransport>();
+        services.AddSingleton<PickupFolderEmailTransport>();
+        services.AddSingleton<IEmailTransport>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Transport switch
+        {
+            EmailTransportKind.Smtp => sp.GetRequiredService<SmtpEmailTransport>(),
+            _ => sp.GetRequiredService<PickupFolderEmailTransport>(),
+        });
+        services.AddSingleton<INotificationChannel, EmailChannel>();
+        return services;
+    }
+}

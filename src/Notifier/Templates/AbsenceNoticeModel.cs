@@ -1,0 +1,42 @@
+namespace Connector.Notifier.Templates;
+
+/// <summary>What the absence-notice templates (<c>config/templates/absence.*.hbs</c>) can use.</summary>
+/// <param name="SchoolName">The school's name.</param>
+/// <param name="SchoolPhone">The school's phone for parents, or null.</param>
+/// <param name="Greeting">How to address the guardian: name and patronymic.</param>
+/// <param name="DateText">"23 ноября 2026 г."</param>
+/// <param name="WeekdayText">"понедельник"</param>
+/// <param name="IsToday">True when the absence is today's (false when it was entered late and found the next day).</param>
+/// <param name="Pupils">The guardian's children absent that day without a recorded reason (one message for siblings).</param>
+public sealed record AbsenceNoticeModel(
+    string SchoolName,
+    string? SchoolPhone,
+    string Greeting,
+    string DateText,
+    string WeekdayText,
+    bool IsToday,
+    IReadOnlyList<AbsentPupilModel> Pupils);
+
+/// <summary>One absent child in a notice.</summary>
+/// <param name="Name">"Иван Петров".</param>
+/// <param name="ClassName">"7Б".</param>
+/// <param name="Noun">"Ученик" or "Ученица".</param>
+/// <param name="Lessons">The lessons missed without a recorded reason.</param>
+/// <param name="TeacherName">The class teacher, or null.</param>
+/// <param name="MissedThisMonth">Lessons missed without a valid or recorded reason this month, this day included.</param>
+public sealed record AbsentPupilModel(
+    string Name,
+    string ClassName,
+    string Noun,
+    IReadOnlyList<MissedLessonModel> Lessons,
+    string? TeacherName,
+    int MissedThisMonth)
+{
+    /// <summary>How many lessons are listed.</summary>
+    public int LessonCount => Lessons.Count;
+}
+
+/// <summary>One missed lesson.</summary>
+/// <param name="Number">The lesson's number in the day.</param>
+/// <param name="Subject">The subject.</param>
+public sealed record MissedLessonModel(int Number, string Subject);
