@@ -1,4 +1,8 @@
 using System.Text;
+using Connector.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Connector.Cli;
 
@@ -8,6 +12,21 @@ internal static class ConsoleText
     public static void UseUtf8()
     {
         Console.OutputEncoding = Encoding.UTF8;
+    }
+
+    /// <summary>Validates the settings before anything starts, printing each problem; false when there are any.</summary>
+    public static bool SettingsAreValid(IHost host)
+    {
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<ConnectorOptions>>().Value;
+            return true;
+        }
+        catch (OptionsValidationException ex)
+        {
+            ConfigurationFailed(ex.Failures);
+            return false;
+        }
     }
 
     public static int ConfigurationFailed(IEnumerable<string> problems)

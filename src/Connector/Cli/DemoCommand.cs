@@ -6,7 +6,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Connector.Cli;
 
@@ -32,14 +31,8 @@ internal static class DemoCommand
         var clock = new VirtualClock(new DateTimeOffset(start, TimeSpan.Zero));
         using var host = ConnectorHost.Build(paths, configuration, ScheduleMode.Replay, clock,
             logging => logging.AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Quartz", StringComparison.Ordinal) != true));
-        try
-        {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OptionsValidationException ex)
-        {
-            return ConsoleText.ConfigurationFailed(ex.Failures);
-        }
+        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
 
         Console.WriteLine($"Демонстрация: {string.Join(", ", schools.Select(s => s.Name))}; учебные дни с {options.Demo.From:dd.MM.yyyy} по {options.Demo.To:dd.MM.yyyy}.");
         Console.WriteLine($"Журнал опрашивается каждые {schools[0].PollIntervalMinutes} мин в учебные часы; время ускорено. Письма пишутся в {paths.Resolve(email.PickupDirectory)}.");

@@ -5,7 +5,6 @@ using Connector.Polling;
 using Connector.Scheduling;
 using Connector.Schools;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Connector.Cli;
 
@@ -21,14 +20,7 @@ internal static class OnceCommand
         var paths = ConnectorPaths.Locate(home);
         if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
         using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
-        try
-        {
-            _ = host.Services.GetRequiredService<IOptions<ConnectorOptions>>().Value;
-        }
-        catch (OptionsValidationException ex)
-        {
-            return ConsoleText.ConfigurationFailed(ex.Failures);
-        }
+        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
 
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

@@ -1,7 +1,6 @@
 using Connector.Configuration;
 using Connector.Scheduling;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Connector.Cli;
 
@@ -22,14 +21,8 @@ internal static class RunCommand
         }
 
         using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Live, TimeProvider.System);
-        try
-        {
-            await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return ExitCodes.Ok;
-        }
-        catch (OptionsValidationException ex)
-        {
-            return ConsoleText.ConfigurationFailed(ex.Failures);
-        }
+        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        await host.RunAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Ok;
     }
 }

@@ -156,6 +156,14 @@ internal sealed partial class ConfigurationValidator(
             }
         }
 
+        for (var x = 0; x < school.ExtraSchoolDays.Count; x++)
+        {
+            if (SchoolCalendar.ParseRange(school.ExtraSchoolDays[x]) is not { } day || day.From != day.To)
+            {
+                problems.Add($"{path}:ExtraSchoolDays:{x}: '{school.ExtraSchoolDays[x]}' is not a date yyyy-mm-dd");
+            }
+        }
+
         for (var m = 0; m < school.Staff.Count; m++)
         {
             ValidateStaff(school.Staff[m], $"{path}:Staff:{m}", problems);

@@ -47,6 +47,9 @@ public sealed class SchoolOptions
     /// <summary>The school's holidays (каникулы) and other days without lessons: "yyyy-MM-dd" or "yyyy-MM-dd..yyyy-MM-dd".</summary>
     public List<string> Holidays { get; set; } = [];
 
+    /// <summary>Days with lessons outside the working week (a Saturday worked instead of a holiday): "yyyy-MM-dd".</summary>
+    public List<string> ExtraSchoolDays { get; set; } = [];
+
     /// <summary>Staff who receive digests and escalations.</summary>
     public List<StaffOptions> Staff { get; set; } = [];
 

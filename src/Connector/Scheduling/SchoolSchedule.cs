@@ -6,7 +6,7 @@ namespace Connector.Scheduling;
 
 /// <summary>
 /// The jobs and triggers of one school: poll every N minutes between the school's hours on its working weekdays,
-/// in its own time zone (holidays are checked by the job against the school calendar); deliver the outbox every
+/// in its own time zone (the job skips days the school calendar says have no lessons); deliver the outbox every
 /// few seconds. Every job and trigger is named after the school.
 /// </summary>
 internal static class SchoolSchedule
@@ -28,9 +28,8 @@ internal static class SchoolSchedule
 
     public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
     {
-        var days = school.Options.DaysPerWeek == 6
-            ? new[] { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday, DayOfWeek.Saturday }
-            : [DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday];
+        // Every day of the week: the job asks the school calendar, which knows extra school days and holidays.
+        var days = Enum.GetValues<DayOfWeek>();
         yield return TriggerBuilder.Create()
             .WithIdentity($"poll-{school.Id}", Group)
             .ForJob(PollJob(school.Id))

@@ -6,10 +6,11 @@ namespace Connector.Schools;
 /// Which school-local dates are school days: the school's working week minus its holidays.
 /// The Russian production calendar (public holidays, transferred days) comes with the rule profiles.
 /// </summary>
-internal sealed class SchoolCalendar(int daysPerWeek, IReadOnlyList<(DateOnly From, DateOnly To)> holidays)
+internal sealed class SchoolCalendar(int daysPerWeek, IReadOnlyList<(DateOnly From, DateOnly To)> holidays, IReadOnlyCollection<DateOnly> extraSchoolDays)
 {
     public bool IsSchoolDay(DateOnly date)
     {
+        if (extraSchoolDays.Contains(date)) return true;
         var lastWorkingDay = daysPerWeek == 6 ? DayOfWeek.Saturday : DayOfWeek.Friday;
         if (date.DayOfWeek == DayOfWeek.Sunday || date.DayOfWeek > lastWorkingDay) return false;
         return !holidays.Any(h => date >= h.From && date <= h.To);

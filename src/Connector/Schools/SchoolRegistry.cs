@@ -37,7 +37,7 @@ internal sealed class SchoolRegistry
             school,
             options,
             TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone),
-            new SchoolCalendar(options.DaysPerWeek, holidays),
+            new SchoolCalendar(options.DaysPerWeek, holidays, options.ExtraSchoolDays.Select(d => SchoolCalendar.ParseRange(d)!.Value.From).ToHashSet()),
             TimeOnly.ParseExact(options.SchoolHoursStart, "HH:mm", CultureInfo.InvariantCulture),
             TimeOnly.ParseExact(options.SchoolHoursEnd, "HH:mm", CultureInfo.InvariantCulture),
             staff,

@@ -1,0 +1,184 @@
+using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Connector.Adapters.Generic.Files;
+using Connector.Demo;
+using Connector.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Connector.Adapters.Generic.Tests.Files;
+
+public sealed class FileJournalAdapterTests : IDisposable
+{
+    private static readonly DateOnly Monday = new(2026, 11, 9);
+    private readonly string home = Directory.CreateTempSubdirectory("connector-files-").FullName;
+    private readonly VirtualClock clock = new(new DateTimeOffset(2026, 11, 9, 15, 0, 0, TimeSpan.FromHours(3)));
+    private readonly JournalFolder journal;
+
+    public FileJournalAdapterTests()
+    {
+        journal = new JournalFolder(Path.Combine(home, "journal"))
+            .Pupil("p1", "Петров Иван Сергеевич", "7 б", "g1", "g2")
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g3")
+            .Guardian("g1", "Петрова Мария Ивановна", "maria@example.com", "+79001112233")
+            .Guardian("g2", "Петров Сергей Павлович", null, "+79001112234")
+            .Guardian("g3", "Сидоров Олег Юрьевич", "oleg@example.com")
+            .Lessons("7Б", Monday, 5);
+    }
+
+    [Fact]
+    public async Task Roster_LinksGuardiansToPupils_AndNormalisesClassNames()
+    {
+        journal.Write();
+        var roster = await Adapter().GetRosterAsync(CancellationToken.None);
+
+        var petrov = roster.Pupils.Single(p => p.Id == "p1");
+        Assert.Equal("Петров Иван Сергеевич", petrov.FullName);
+        Assert.Equal("7Б", petrov.ClassName);
+        Assert.Equal(7, petrov.Grade);
+        Assert.Equal(["g1", "g2"], petrov.GuardianIds);
+        Assert.Null(roster.Guardians.Single(g => g.Id == "g2").Email);
+        Assert.Empty(roster.Problems);
+    }
+
+    [Fact]
+    public async Task Attendance_MapsJournalCodesToCanonicalMarks_WithTheLessonsSubject()
+    {
+        journal.Mark(Monday, "p1", 1, "Н").Mark(Monday, "p1", 2, "Б").Mark(Monday, "p2", 3, "УП").Mark(Monday, "p2", 4, "ОП").Write();
+
+        var snapshot = await Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+
+        Assert.Equal(5, snapshot.Lessons.Count(l => l.AttendanceTaken));
+        var marks = snapshot.Marks.ToDictionary(m => (m.PupilId, m.LessonNumber));
+        Assert.True(marks[("p1", 1)].IsUnexplainedAbsence);
+        Assert.Equal(JournalFolder.Subjects[0], marks[("p1", 1)].Subject);
+        Assert.Equal((Presence.Absent, AbsenceReason.Illness), (marks[("p1", 2)].Presence, marks[("p1", 2)].Reason));
+        Assert.Equal((Presence.Absent, AbsenceReason.Excused), (marks[("p2", 3)].Presence, marks[("p2", 3)].Reason));
+        Assert.Equal(Presence.Late, marks[("p2", 4)].Presence);
+        Assert.Equal("Б", marks[("p1", 2)].SourceCode);
+    }
+
+    [Fact]
+    public async Task Attendance_ShowsTheJournalAsItWasAtTheTime_LaterRowsReplaceEarlierOnes()
+    {
+        var entered = JournalFolder.LessonStart(Monday, 1).AddMinutes(10);
+        journal.Mark(Monday, "p1", 1, "Н", entered).Mark(Monday, "p1", 1, "Б", entered.AddHours(2)).Write();
+        var adapter = Adapter();
+
+        clock.Set(new DateTimeOffset(entered.AddMinutes(30), TimeSpan.FromHours(3)));
+        var before = await adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+        clock.Set(new DateTimeOffset(entered.AddHours(3), TimeSpan.FromHours(3)));
+        var after = await adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+
+        Assert.Equal(AbsenceReason.NoneRecorded, before.Marks.Single().Reason);
+        Assert.Equal(AbsenceReason.Illness, after.Marks.Single().Reason);
+        Assert.Equal(1, before.Lessons.Count(l => l.AttendanceTaken));
+    }
+
+    [Fact]
+    public async Task Lessons_WithoutTakenAt_AreNotTaken()
+    {
+        journal.Lessons("8А", Monday, 3, taken: false).Write();
+
+        var snapshot = await Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+
+        Assert.All(snapshot.Lessons.Where(l => l.ClassName == "8А"), l => Assert.False(l.AttendanceTaken));
+    }
+
+    [Fact]
+    public async Task MalformedRows_AreReportedWithFileLineAndReason_AndNeverBecomeMarks()
+    {
+        journal
+            .Mark(Monday, "p1", 1, "Н")
+            .RawAttendance($"{Monday:yyyy-MM-dd};p1;2;Х;")
+            .RawAttendance("31.11.2026;p1;1;Н;")
+            .RawAttendance($"{Monday:yyyy-MM-dd};p404;1;Н;")
+            .RawAttendance($"{Monday:yyyy-MM-dd};p2;9;Н;")
+            .RawAttendance($"{Monday:yyyy-MM-dd};p2;1;Н;;extra")
+            .RawAttendance($"{Monday:yyyy-MM-dd};p2;\"1;Н;")
+            .Write();
+
+        var snapshot = await Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+
+        Assert.Equal(("p1", 1), (snapshot.Marks.Single().PupilId, snapshot.Marks.Single().LessonNumber));
+        var problems = snapshot.Problems.Select(p => p.ToString()).ToList();
+        Assert.Contains("attendance.csv:3: attendance code 'Х' is unknown; add it to the school's Adapter:Codes", problems);
+        Assert.Contains("attendance.csv:4: date '31.11.2026' is not a date (yyyy-mm-dd)", problems);
+        Assert.Contains("attendance.csv:5: pupil_id 'p404' is not in pupils.csv", problems);
+        Assert.Contains("attendance.csv:6: lessons.csv has no lesson 9 of class 7Б on 2026-11-09", problems);
+        Assert.Contains("attendance.csv:7: the row has 6 cells, the header 5", problems);
+        Assert.Contains("attendance.csv:8: broken quoting in the row", problems);
+    }
+
+    [Fact]
+    public async Task SchoolCodes_CanBeAddedInSettings()
+    {
+        journal.RawAttendance($"{Monday:yyyy-MM-dd};p1;2;бол;").Write();
+
+        var snapshot = await Adapter(new() { ["Codes:бол"] = "illness" }).GetAttendanceAsync(Monday, Monday, CancellationToken.None);
+
+        Assert.Equal(AbsenceReason.Illness, snapshot.Marks.Single().Reason);
+    }
+
+    [Fact]
+    public async Task AMissingFolder_IsAConfigurationFailureNamingTheSetting()
+    {
+        var adapter = Adapter(new() { ["Folder"] = "no-such-folder" });
+
+        var error = await Assert.ThrowsAsync<JournalException>(() => adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None));
+
+        Assert.Equal(JournalFailure.Configuration, error.Failure);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: the folder", error.Message);
+    }
+
+    [Fact]
+    public async Task AFileWithoutARequiredColumn_IsReportedAsAChangedFormat()
+    {
+        journal.Write();
+        File.WriteAllText(Path.Combine(journal.Path, "attendance.csv"), "date;pupil;lesson;code\n");
+
+        var error = await Assert.ThrowsAsync<JournalException>(() => Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None));
+
+        Assert.Equal(JournalFailure.ContractChanged, error.Failure);
+        Assert.Contains("attendance.csv: the header lacks the column(s) pupil_id", error.Message);
+    }
+
+    [Fact]
+    public void Validate_NamesEachWrongSetting()
+    {
+        var factory = new FileJournalAdapterFactory(home, clock);
+
+        var problems = factory.Validate(Section(new() { ["Folder"] = "missing", ["Codes:Z"] = "holiday" }));
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: the folder", problems[0]);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Codes:Z: 'holiday' is not one of", problems[1]);
+    }
+
+    [Fact]
+    public async Task WriteFlag_AppendsEachFlagOnce()
+    {
+        journal.Write();
+        var adapter = Adapter();
+        var flag = new JournalFlag("absence:school-1:p1:2026-11-09", "p1", JournalFlagKind.GuardiansNotified, Monday, "Родители уведомлены; причина выясняется");
+
+        await adapter.WriteFlagAsync(flag, CancellationToken.None);
+        await adapter.WriteFlagAsync(flag, CancellationToken.None);
+
+        var lines = File.ReadAllLines(Path.Combine(journal.Path, "flags.csv"));
+        Assert.Equal(2, lines.Length);
+        Assert.Equal("absence:school-1:p1:2026-11-09;p1;GuardiansNotified;2026-11-09;Родители уведомлены, причина выясняется", lines[1]);
+    }
+
+    public void Dispose() => Directory.Delete(home, recursive: true);
+
+    private IJournalAdapter Adapter(Dictionary<string, string?>? settings = null) =>
+        new FileJournalAdapterFactory(home, clock).Create(new SchoolRef("school-1", "Школа № 1", "Europe/Moscow", "default", "files"), Section(settings ?? []));
+
+    private static IConfigurationSection Section(Dictionary<string, string?> settings)
+    {
+        var values = new Dictionary<string, string?> { ["Connector:Schools:0:Adapter:Kind"] = "files", ["Connector:Schools:0:Adapter:Folder"] = "journal" };
+        foreach (var (key, value) in settings) values[$"Connector:Schools:0:Adapter:{key}"] = value;
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Connector:Schools:0:Adapter");
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace Connector.Testing;
+
+/// <summary>Runs the real executable (<c>dotnet Connector.dll …</c>) as a user would, and collects what it printed.</summary>
+public static class ConnectorProcess
+{
+    public static async Task<ProcessResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(typeof(ConnectorHost).Assembly.Location);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+}
+
+/// <summary>What a run of the executable printed and returned.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, string Error);

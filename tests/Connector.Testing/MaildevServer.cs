@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Serialization;
+using Xunit;
+
+namespace Connector.Testing;
+
+/// <summary>
+/// A real SMTP server for the tests: maildev 2.1.0 from npm (tests/servers), started on free loopback ports.
+/// What arrived is read back through its REST API.
+/// </summary>
+public sealed class MaildevServer : IAsyncLifetime
+{
+    private Process? process;
+    private readonly HttpClient http = new();
+
+    public int SmtpPort { get; } = FreePort.Next();
+
+    public int WebPort { get; } = FreePort.Next();
+
+    public async Task InitializeAsync()
+    {
+        var script = Path.Combine(RepositoryRoot.Path, "tests", "servers", "node_modules", "maildev", "bin", "maildev");
+        if (!File.Exists(script))
+        {
+            throw new InvalidOperationException($"maildev is not installed at {script}; run 'npm ci' in tests/servers (the test build does it)");
+        }
+
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList = { script, "--smtp", SmtpPort.ToString(), "--web", WebPort.ToString(), "--ip", "127.0.0.1", "--silent" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        http.BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var smtp = new TcpClient();
+                await smtp.ConnectAsync("127.0.0.1", SmtpPort);
+                await http.GetStringAsync("email");
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<ReceivedEmail>> GetEmailsAsync() =>
+        await http.GetFromJsonAsync<List<ReceivedEmail>>("email") ?? [];
+
+    public Task ClearAsync() => http.DeleteAsync("email/all");
+
+    public Task DisposeAsync()
+    {
+        if (process is { HasExited: false }) process.Kill(entireProcessTree: true);
+        process?.Dispose();
+        http.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>One e-mail as maildev received it.</summary>
+public sealed class ReceivedEmail
+{
+    [JsonPropertyName("subject")]
+    public string Subject { get; set; } = "";
+
+    [JsonPropertyName("text")]
+    public string Text { get; set; } = "";
+
+    [JsonPropertyName("to")]
+    public List<Address> To { get; set; } = [];
+
+    [JsonPropertyName("replyTo")]
+    public List<Address>? ReplyTo { get; set; }
+
+    [JsonPropertyName("messageId")]
+    public string? MessageId { get; set; }
+
+    public string Recipient => To.Single().Email;
+
+    public sealed class Address
+    {
+        [JsonPropertyName("address")]
+        public string Email { get; set; } = "";
+    }
+}

@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Connector.Configuration;
+using Connector.Demo;
+using Connector.Scheduling;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Connector.Testing;
+
+/// <summary>
+/// A throwaway installation: a home folder with config/appsettings.json, the repository's message templates and a
+/// journal folder for one school. Tests change the settings as JSON, then build the host in-process on a virtual
+/// clock or run the real executable against it.
+/// </summary>
+public sealed class TestInstallation : IDisposable
+{
+    public TestInstallation(string timeZone = "Europe/Moscow")
+    {
+        Home = Directory.CreateTempSubdirectory("connector-test-").FullName;
+        Journal = new JournalFolder(System.IO.Path.Combine(Home, "journal"));
+        var templates = System.IO.Path.Combine(Home, "config", "templates");
+        Directory.CreateDirectory(templates);
+        foreach (var file in Directory.GetFiles(System.IO.Path.Combine(RepositoryRoot.Path, "config", "templates")))
+        {
+            File.Copy(file, System.IO.Path.Combine(templates, System.IO.Path.GetFileName(file)));
+        }
+
+        Settings = new JsonObject
+        {
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Connector"] = "Information" } },
+            ["Connector"] = new JsonObject
+            {
+                ["DataDirectory"] = "data",
+                ["TemplateDirectory"] = "config/templates",
+                ["Demo"] = new JsonObject { ["Enabled"] = false },
+                ["Email"] = new JsonObject { ["Transport"] = "Pickup", ["PickupDirectory"] = "outbox", ["From"] = "attendance@school1.example", ["FromName"] = "Школа № 1" },
+                ["Delivery"] = new JsonObject { ["IntervalSeconds"] = 60, ["FirstRetryDelaySeconds"] = 60, ["MaxRetryDelayMinutes"] = 30, ["GiveUpAfterHours"] = 24 },
+                ["Schools"] = new JsonArray(new JsonObject
+                {
+                    ["Id"] = "school-1",
+                    ["Name"] = "Школа № 1",
+                    ["TimeZone"] = timeZone,
+                    ["Phone"] = "+7 (900) 000-00-01",
+                    ["ReplyTo"] = "office@school1.example",
+                    ["SchoolHoursStart"] = "08:00",
+                    ["SchoolHoursEnd"] = "16:00",
+                    ["PollIntervalMinutes"] = 15,
+                    ["GracePeriodMinutes"] = 20,
+                    ["Adapter"] = new JsonObject { ["Kind"] = "files", ["Folder"] = "journal" },
+                    ["Holidays"] = new JsonArray(),
+                    ["ExtraSchoolDays"] = new JsonArray(),
+                    ["Staff"] = new JsonArray(new JsonObject
+                    {
+                        ["Id"] = "t1", ["Name"] = "Белова Ирина Викторовна", ["Email"] = "belova@school1.example",
+                        ["Roles"] = new JsonArray("ClassTeacher"), ["Classes"] = new JsonArray("7Б"),
+                    }),
+                }),
+            },
+        };
+    }
+
+    public string Home { get; }
+
+    public JournalFolder Journal { get; }
+
+    public JsonObject Settings { get; }
+
+    public JsonObject Connector => Settings["Connector"]!.AsObject();
+
+    public JsonObject School => Connector["Schools"]![0]!.AsObject();
+
+    public string Outbox => System.IO.Path.Combine(Home, "outbox");
+
+    public TestInstallation UseSmtp(int port)
+    {
+        Connector["Email"]!["Transport"] = "Smtp";
+        Connector["Email"]!["Smtp"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = port, ["StartTls"] = false, ["TimeoutSeconds"] = 10 };
+        return this;
+    }
+
+    public void Save()
+    {
+        Journal.Write();
+        File.WriteAllText(System.IO.Path.Combine(Home, "config", "appsettings.json"), Settings.ToJsonString(new() { WriteIndented = true }));
+    }
+
+    /// <summary>The service as the demo composes it: the real jobs, store and notifier, driven by <paramref name="clock"/>.</summary>
+    public IHost BuildHost(VirtualClock clock, CapturedLog? log = null)
+    {
+        Save();
+        var paths = new ConnectorPaths(Home);
+        return ConnectorHost.Build(paths, ConnectorHost.LoadConfiguration(paths, demo: false), ScheduleMode.Replay, clock, logging =>
+        {
+            logging.ClearProviders();
+            if (log is not null) logging.AddProvider(log);
+        });
+    }
+
+    /// <summary>Runs the real executable (<c>dotnet Connector.dll</c>) against this installation.</summary>
+    public Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
+        ConnectorProcess.RunAsync(Home, environment, [.. arguments, "--home", Home]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process killed by a crash test may still hold a file for a moment; the temp folder is cleaned later.
+        }
+    }
+}

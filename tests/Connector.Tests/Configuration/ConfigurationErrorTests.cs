@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Connector.Testing;
+
+namespace Connector.Tests.Configuration;
+
+/// <summary>A wrong setting stops <c>run</c> and <c>check</c> with one line naming the setting, never a stack trace.</summary>
+public sealed class ConfigurationErrorTests : IDisposable
+{
+    private readonly TestInstallation install = new();
+
+    public ConfigurationErrorTests() => install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com");
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    public async Task AnUnknownTimeZone_StopsWithOneLineNamingTheSetting(string command)
+    {
+        install.School["TimeZone"] = "Europe/Moskow";
+        install.Save();
+
+        var result = await install.RunAsync(null, command);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            "Ошибка настройки: Connector:Schools:0:TimeZone: 'Europe/Moskow' is not an IANA time zone (for example Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)",
+            result.Error.Trim());
+        Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    public async Task SmtpWithoutAHost_StopsWithOneLineNamingTheSetting(string command)
+    {
+        install.UseSmtp(25);
+        install.Connector["Email"]!["Smtp"]!["Host"] = "";
+        install.Save();
+
+        var result = await install.RunAsync(null, command);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Host: not set; name the mail server (or set Connector:Email:Transport to Pickup)", result.Error.Trim());
+    }
+
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    public async Task AnUnreadableJournalFolder_StopsWithOneLineNamingTheSetting(string command)
+    {
+        install.School["Adapter"]!["Folder"] = "exports/school-1";
+        install.Save();
+
+        var result = await install.RunAsync(null, command);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(
+            $"Ошибка настройки: Connector:Schools:0:Adapter:Folder: the folder '{Path.Combine(install.Home, "exports", "school-1")}' does not exist or cannot be read",
+            result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task ADataDirectoryThatCannotBeCreated_IsNamed()
+    {
+        install.Connector["DataDirectory"] = "config/appsettings.json/data";
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Ошибка настройки: Connector:DataDirectory: cannot create or write", result.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APasswordWrittenInTheSettingsFile_IsRefused_WithTheEnvironmentVariableToUseInstead()
+    {
+        install.UseSmtp(25);
+        install.Connector["Email"]!["Smtp"]!["UserName"] = "school1";
+        install.Connector["Email"]!["Smtp"]!["Password"] = "hunter22";
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Connector:Email:Smtp:Password: a secret is written in appsettings.json; remove it there and set the environment variable CONNECTOR__Email__Smtp__Password instead", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter22", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryProblemIsListed_NotOnlyTheFirst()
+    {
+        install.School["TimeZone"] = "Nowhere/City";
+        install.School["SchoolHoursStart"] = "8 утра";
+        install.School["Holidays"] = new JsonArray("2026-13-01");
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        var lines = result.Error.Trim().Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:TimeZone:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:SchoolHoursStart: '8 утра' is not a time HH:mm", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:Holidays:0: '2026-13-01'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Check_OnAGoodInstallation_SaysWhatItReached()
+    {
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Настройки: в порядке", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Школа school-1: журнал доступен: папка", result.Output, StringComparison.Ordinal);
+        Assert.Contains("учеников 1, представителей 1", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Канал Email: письма пишутся файлами .eml", result.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => install.Dispose();
+}

@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Connector.Demo;
+using Connector.Store;
+using Connector.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Connector.Tests.EndToEnd;
+
+/// <summary>
+/// The whole service over four simulated school days: the file journal changes through each day as teachers
+/// enter marks, the real Quartz jobs poll and deliver on a virtual clock, and the e-mails go to a real SMTP server.
+/// </summary>
+public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFixture<MaildevServer>, IDisposable
+{
+    private static readonly DateOnly Monday = new(2026, 11, 9);
+    private static readonly DateOnly Tuesday = Monday.AddDays(1);
+    private static readonly DateOnly Wednesday = Monday.AddDays(2);
+    private static readonly DateOnly Thursday = Monday.AddDays(3);
+    private readonly TestInstallation install = new();
+
+    [Fact]
+    public async Task EachGuardianOfEachUnexplainedAbsentee_GetsExactlyOneEmailADay_AndNobodyElseGetsAny()
+    {
+        await maildev.ClearAsync();
+        BuildScenario();
+        var log = new CapturedLog();
+        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        using var host = install.BuildHost(clock, log);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
+        await host.StopAsync();
+
+        var emails = await maildev.GetEmailsAsync();
+        var received = emails.Select(e => (e.Recipient, e.Subject)).OrderBy(x => x.Recipient).ThenBy(x => x.Subject).ToList();
+        Assert.Equal(
+        [
+            ("elena@example.com", "Школа № 1: пропуск уроков 10 ноября 2026 г."),
+            ("elena@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."),
+            ("family@example.com", "Школа № 1: пропуск уроков 11 ноября 2026 г."),
+            ("maria@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."),
+            ("oleg@example.com", "Школа № 1: пропуск уроков 10 ноября 2026 г."),
+            ("sergey@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."),
+        ], received);
+
+        // Petrov missed lesson 1; lesson 4, entered after the notice went, made no second e-mail and is not in the first.
+        var toMaria = emails.Single(e => e.Recipient == "maria@example.com").Text;
+        Assert.Contains("Здравствуйте, Мария Ивановна!", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Сегодня, понедельник 9 ноября 2026 г.", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущено: 1 урок:\n  1-й урок — Математика\n", toMaria, StringComparison.Ordinal);
+        Assert.DoesNotContain("4-й урок", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Классный руководитель: Белова Ирина Викторовна.", toMaria, StringComparison.Ordinal);
+
+        // Kuznetsov's two lessons were entered together: one e-mail lists both.
+        var toElenaMonday = emails.Single(e => e.Recipient == "elena@example.com" && e.Subject.Contains("9 ноября", StringComparison.Ordinal)).Text;
+        Assert.Contains("Пропущено: 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", toElenaMonday, StringComparison.Ordinal);
+
+        // Two siblings absent the same day: one e-mail to their shared guardian, naming both.
+        var toFamily = emails.Single(e => e.Recipient == "family@example.com").Text;
+        Assert.Contains("Ученица: Полина Белова, 5А класс.", toFamily, StringComparison.Ordinal);
+        Assert.Contains("Ученик: Егор Белов, 8А класс.", toFamily, StringComparison.Ordinal);
+
+        Assert.All(emails, e => Assert.DoesNotContain("Петров", e.Subject, StringComparison.Ordinal));
+        Assert.All(emails, e => Assert.DoesNotContain("Белов", e.Subject, StringComparison.Ordinal));
+
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var corrections = (await db.QueryAsync<(string, string, string)>("SELECT pupil_id, date, correction FROM absences WHERE correction IS NOT NULL ORDER BY pupil_id")).ToList();
+        Assert.Equal([("p1", "2026-11-09", "excused"), ("p3", "2026-11-09", "present")], corrections);
+        var audited = await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE action = 'absence-notice.sent'");
+        Assert.Equal(6, audited);
+        var unreachable = await db.QueryAsync<string>("SELECT guardian_id FROM outbox WHERE state = 'unreachable'");
+        Assert.Equal(["g8"], unreachable);
+
+        Assert.Contains(log.Lines, l => l.Message.Contains("journal data skipped at attendance.csv:", StringComparison.Ordinal)
+            && l.Message.Contains("attendance code 'Z' is unknown", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, l => l.Message.Contains("Петров", StringComparison.Ordinal) || l.Message.Contains("@example.com", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => install.Dispose();
+
+    private void BuildScenario()
+    {
+        install.UseSmtp(maildev.SmtpPort);
+        install.Connector["Delivery"]!["IntervalSeconds"] = 120;
+        install.School["Holidays"] = new JsonArray("2026-11-12");
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1", "g2")
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g3")
+            .Pupil("p3", "Кузнецов Дмитрий Андреевич", "7Б", "g4")
+            .Pupil("p4", "Орлова Ксения Игоревна", "7Б", "g5")
+            .Pupil("p5", "Волков Артём Павлович", "6А", "g6")
+            .Pupil("p6", "Белова Полина Алексеевна", "5А", "g7")
+            .Pupil("p7", "Белов Егор Алексеевич", "8А", "g7")
+            .Pupil("p8", "Гусев Максим Олегович", "7Б", "g8")
+            .Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Guardian("g2", "Петров Сергей Павлович", "sergey@example.com")
+            .Guardian("g3", "Сидоров Олег Юрьевич", "oleg@example.com")
+            .Guardian("g4", "Кузнецова Елена Борисовна", "elena@example.com")
+            .Guardian("g5", "Орлова Ольга Петровна", "olga@example.com")
+            .Guardian("g6", "Волкова Ирина Павловна", "irina@example.com")
+            .Guardian("g7", "Белова Наталья Викторовна", "family@example.com")
+            .Guardian("g8", "Гусева Анна Юрьевна", null, "+79001234567");
+        foreach (var day in new[] { Monday, Tuesday, Wednesday, Thursday })
+        {
+            install.Journal.Lessons("7Б", day, 6).Lessons("5А", day, 5).Lessons("8А", day, 6).Lessons("6А", day, 6, taken: day != Monday);
+        }
+
+        install.Journal
+            // Monday. Petrov: lesson 1, and lesson 4 after his notice went; the illness note arrives Tuesday morning.
+            .Mark(Monday, "p1", 1, "Н").Mark(Monday, "p1", 4, "Н")
+            .Mark(Monday, "p1", 1, "Б", Tuesday.ToDateTime(new TimeOnly(8, 10))).Mark(Monday, "p1", 4, "Б", Tuesday.ToDateTime(new TimeOnly(8, 10)))
+            // Sidorova: her mother phoned ten minutes later, before the grace period ended: no notice.
+            .Mark(Monday, "p2", 1, "Н").Mark(Monday, "p2", 1, "УП", Monday.ToDateTime(new TimeOnly(8, 50)))
+            // Kuznetsov: both lessons entered at once; lesson 2 later corrected to present.
+            .Mark(Monday, "p3", 1, "Н", Monday.ToDateTime(new TimeOnly(9, 36))).Mark(Monday, "p3", 2, "Н", Monday.ToDateTime(new TimeOnly(9, 36)))
+            .Mark(Monday, "p3", 2, "П", Tuesday.ToDateTime(new TimeOnly(9, 0)))
+            // Volkov's class had no attendance entered on Monday: his "absence" is not one.
+            .Mark(Monday, "p5", 1, "Н")
+            // Gusev's only guardian has no e-mail.
+            .Mark(Monday, "p8", 1, "Н")
+            // A malformed row: reported, never an absence.
+            .RawAttendance($"{Monday:yyyy-MM-dd};p4;2;Z;{Monday:yyyy-MM-dd} 09:40")
+            // Tuesday.
+            .Mark(Tuesday, "p3", 3, "Н").Mark(Tuesday, "p2", 2, "Н")
+            // Wednesday: both Belov children absent.
+            .Mark(Wednesday, "p6", 1, "Н").Mark(Wednesday, "p7", 1, "Н")
+            // Thursday is a school holiday: whatever the journal holds, nobody is polled or told.
+            .Mark(Thursday, "p4", 1, "Н");
+    }
+}
