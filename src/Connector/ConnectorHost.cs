@@ -3,6 +3,7 @@ using Connector.Configuration;
 using Connector.Delivery;
 using Connector.Notifier;
 using Connector.Notifier.Email;
+using Connector.Notifier.Sms;
 using Connector.Polling;
 using Connector.Scheduling;
 using Connector.Schools;
@@ -64,20 +65,25 @@ internal static class ConnectorHost
         services.AddSingleton(new ScheduleModeHolder(mode));
         services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.SectionName));
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
         services.AddSingleton<ConfigurationValidator>();
 
         var templates = paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}"] ?? "config/templates");
         services.AddGenericJournalAdapters(paths.Home);
-        services.AddNotifier(paths.Home, templates);
+        services.AddNotifier(paths.Home, templates, configuration.GetValue<SmsGatewayKind>($"{SmsOptions.SectionName}:{nameof(SmsOptions.Gateway)}"));
 
         services.AddSingleton<SchoolRegistry>();
         services.AddSingleton(sp => new ConnectorDatabase(
             Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), "connector.db")));
         services.AddSingleton<SourceProblemReporter>();
         services.AddSingleton<SchoolPoller>();
-        services.AddSingleton<AbsenceNoticeComposer>();
+        services.AddSingleton<NoticeRouting>();
+        services.AddSingleton<NoticeComposer>();
+        services.AddSingleton<DeliveryGate>();
+        services.AddSingleton<SentRecorder>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<DeliveryStatusChecker>();
 
         services.AddQuartz(q =>
         {

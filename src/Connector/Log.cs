@@ -54,6 +54,18 @@ internal static partial class Log
     [LoggerMessage(2008, LogLevel.Error, "School {SchoolId}: delivery failed unexpectedly; queued messages stay queued")]
     public static partial void DeliveryCrashed(ILogger logger, string schoolId, Exception exception);
 
+    [LoggerMessage(2009, LogLevel.Information, "School {SchoolId}: message {MessageId} waits for the end of the quiet hours ({Channel}) at {Until:u}")]
+    public static partial void Deferred(ILogger logger, string schoolId, long messageId, string channel, DateTimeOffset until);
+
+    [LoggerMessage(2010, LogLevel.Warning, "School {SchoolId}: message {MessageId} failed for good; queued again by {Channel}")]
+    public static partial void FellBack(ILogger logger, string schoolId, long messageId, string channel);
+
+    [LoggerMessage(2011, LogLevel.Warning, "School {SchoolId}: SMS {MessageId} was not delivered ({Detail})")]
+    public static partial void SmsNotDelivered(ILogger logger, string schoolId, long messageId, string detail);
+
+    [LoggerMessage(2012, LogLevel.Warning, "School {SchoolId}: the SMS gateway could not be asked about delivery: {Detail}")]
+    public static partial void StatusUnavailable(ILogger logger, string schoolId, string detail);
+
     [LoggerMessage(3001, LogLevel.Information, "Scheduled school {SchoolId} ({TimeZone}): poll every {Interval} min {Start}–{End} school-local; outbox every {Delivery} s")]
     public static partial void Scheduled(ILogger logger, string schoolId, string timeZone, int interval, string start, string end, int delivery);
 }

@@ -1,5 +1,6 @@
 using Connector.Abstractions.Notifications;
 using Connector.Notifier.Email;
+using Connector.Notifier.Sms;
 using Connector.Notifier.Templates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,10 +11,11 @@ namespace Connector.Notifier;
 public static class NotifierServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the e-mail channel over the transport <see cref="EmailOptions.Transport"/> names, and the templates in
+    /// Adds the e-mail channel over the transport <see cref="EmailOptions.Transport"/> names, the SMS channel of
+    /// <paramref name="smsGateway"/> (none for <see cref="SmsGatewayKind.None"/>), and the templates in
     /// <paramref name="templateDirectory"/>. Relative paths in the options start at <paramref name="baseDirectory"/>.
     /// </summary>
-    public static IServiceCollection AddNotifier(this IServiceCollection services, string baseDirectory, string templateDirectory)
+    public static IServiceCollection AddNotifier(this IServiceCollection services, string baseDirectory, string templateDirectory, SmsGatewayKind smsGateway)
     {
         services.AddSingleton(new MessageTemplates(templateDirectory));
         services.AddSingleton(sp => new PickupDirectory(
@@ -26,6 +28,18 @@ public static class NotifierServiceCollectionExtensions
             _ => sp.GetRequiredService<PickupFolderEmailTransport>(),
         });
         services.AddSingleton<INotificationChannel, EmailChannel>();
+        switch (smsGateway)
+        {
+            case SmsGatewayKind.SmsRu:
+                services.AddHttpClient<SmsRuChannel>();
+                services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmsRuChannel>());
+                break;
+            case SmsGatewayKind.Smsc:
+                services.AddHttpClient<SmscChannel>();
+                services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmscChannel>());
+                break;
+        }
+
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Schools;
 using Connector.Delivery;
 using Connector.Store;
 using Dapper;
@@ -45,7 +46,8 @@ internal static class AbsenceRepository
     }
 
     public static async Task<DecisionSummary> ApplyAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, IReadOnlyList<AbsenceDecision> decisions, DateTimeOffset now, TimeSpan grace)
+        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
+        IReadOnlyList<AbsenceDecision> decisions, DateTimeOffset now, TimeSpan grace)
     {
         var summary = new DecisionSummary();
         var at = StoreTime.Format(now);
@@ -61,7 +63,11 @@ internal static class AbsenceRepository
                         ON CONFLICT (school_id, pupil_id, date) DO UPDATE SET state = 'open', explained_at = NULL
                         """, key, tx).ConfigureAwait(false);
                     summary.Opened++;
-                    await QueueNoticesAsync(db, tx, schoolId, decision.PupilId, decision.Date, now + grace, at, summary).ConfigureAwait(false);
+                    var (queued, unreachable, hasGuardians) = await OutboxWriter.QueueAbsenceAsync(
+                        db, tx, schoolId, schoolDefault, routing, decision.PupilId, decision.Date, now + grace, now).ConfigureAwait(false);
+                    summary.Queued += queued;
+                    summary.Unreachable += unreachable;
+                    if (!hasGuardians) summary.WithoutGuardians.Add(decision.PupilId);
                     break;
                 case AbsenceDecision.Explain:
                     await db.ExecuteAsync(
@@ -74,74 +80,13 @@ internal static class AbsenceRepository
                         "UPDATE absences SET correction = @correction, corrected_at = @at WHERE school_id = @schoolId AND pupil_id = @PupilId AND date = @Date",
                         new { key.schoolId, key.PupilId, key.Date, key.at, correction = correct.Correction }, tx).ConfigureAwait(false);
                     summary.Corrected++;
+                    summary.Queued += await OutboxWriter.QueueCorrectionAsync(db, tx, schoolId, decision.PupilId, decision.Date, now + grace, now).ConfigureAwait(false);
                     break;
             }
         }
 
         return summary;
     }
-
-    /// <summary>
-    /// One notice per guardian and day: the message is keyed by guardian, date and channel, so a sibling or a later
-    /// lesson joins the queued message. Only a child first found absent after that day's message already went gets
-    /// a message of their own.
-    /// </summary>
-    private static async Task QueueNoticesAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, string pupilId, DateOnly date, DateTimeOffset notBefore, string at, DecisionSummary summary)
-    {
-        var guardians = (await db.QueryAsync<(string GuardianId, string? Email)>(
-            """
-            SELECT g.guardian_id, g.email FROM pupil_guardians pg
-            JOIN guardians g ON g.school_id = pg.school_id AND g.guardian_id = pg.guardian_id
-            WHERE pg.school_id = @schoolId AND pg.pupil_id = @pupilId ORDER BY g.guardian_id
-            """, new { schoolId, pupilId }, tx).ConfigureAwait(false)).ToList();
-        if (guardians.Count == 0)
-        {
-            summary.WithoutGuardians.Add(pupilId);
-            return;
-        }
-
-        foreach (var (guardianId, email) in guardians)
-        {
-            var channel = email is null ? null : "Email";
-            var state = channel is null ? "unreachable" : "pending";
-            var baseKey = OutboxKeys.Absence(schoolId, guardianId, date, channel);
-            var row = await db.QueryFirstOrDefaultAsync<(string State, string? PupilIds)?>(
-                "SELECT state, pupil_ids FROM outbox WHERE idempotency_key = @baseKey", new { baseKey }, tx).ConfigureAwait(false);
-            var args = new
-            {
-                schoolId, guardianId, date = StoreTime.Format(date), channel, state, notBefore = StoreTime.Format(notBefore), at,
-                key = baseKey, onlyPupil = (string?)null, error = channel is null ? "no e-mail address" : null,
-            };
-            if (row is null)
-            {
-                await InsertAsync(db, tx, args).ConfigureAwait(false);
-            }
-            else if (row.Value.State == "cancelled")
-            {
-                await db.ExecuteAsync(
-                    "UPDATE outbox SET state = @state, not_before = @notBefore, closed_at = NULL WHERE idempotency_key = @key", args, tx).ConfigureAwait(false);
-            }
-            else if (row.Value.State is "sent" or "sending" && !(row.Value.PupilIds ?? "").Split(',').Contains(pupilId))
-            {
-                await InsertAsync(db, tx, args with { key = $"{baseKey}:{pupilId}", onlyPupil = pupilId }).ConfigureAwait(false);
-            }
-            else
-            {
-                continue;
-            }
-
-            if (channel is null) summary.Unreachable++;
-            else summary.Queued++;
-        }
-    }
-
-    private static Task InsertAsync(SqliteConnection db, SqliteTransaction tx, object args) => db.ExecuteAsync(
-        """
-        INSERT OR IGNORE INTO outbox (idempotency_key, school_id, kind, guardian_id, date, channel, only_pupil_id, state, not_before, created_at, last_error, closed_at)
-        VALUES (@key, @schoolId, 'absence', @guardianId, @date, @channel, @onlyPupil, @state, @notBefore, @at, @error,
-                CASE WHEN @state = 'unreachable' THEN @at END)
-        """, args, tx);
 
     private static IReadOnlyList<int> ParseLessons(string? text) =>
         string.IsNullOrEmpty(text) ? [] : text.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();

@@ -2,6 +2,7 @@ using Connector.Abstractions.Journals;
 using Connector.Abstractions.Notifications;
 using Connector.Configuration;
 using Connector.Notifier.Email;
+using Connector.Notifier.Sms;
 using Connector.Scheduling;
 using Connector.Schools;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,8 @@ internal static class CheckCommand
         using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
         var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
-        var problems = host.Services.GetRequiredService<ConfigurationValidator>().Validate(options, email);
+        var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
+        var problems = host.Services.GetRequiredService<ConfigurationValidator>().Validate(options, email, sms);
         if (problems.Count > 0) return ConsoleText.ConfigurationFailed(problems);
         Console.WriteLine($"Настройки: в порядке ({paths.ConfigDirectory}).");
 

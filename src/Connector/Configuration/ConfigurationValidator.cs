@@ -3,7 +3,9 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
+using Connector.Delivery;
 using Connector.Notifier.Email;
+using Connector.Notifier.Sms;
 using Connector.Notifier.Templates;
 using Connector.Schools;
 using Microsoft.Extensions.Configuration;
@@ -20,22 +22,22 @@ internal sealed partial class ConfigurationValidator(
     IEnumerable<IJournalAdapterFactory> factories,
     MessageTemplates templates)
 {
-    /// <summary>The templates the pipeline renders; each must exist and compile.</summary>
-    public static readonly string[] RequiredTemplates = ["absence.email"];
 
     /// <summary>The rule profiles known so far.</summary>
     public static readonly string[] KnownProfiles = ["default"];
 
-    private static readonly string[] SecretNames = ["password", "apikey", "api_key", "token", "secret", "psw"];
+    private static readonly string[] SecretNames = ["password", "apikey", "api_key", "apiid", "token", "secret", "psw"];
 
-    public IReadOnlyList<string> Validate(ConnectorOptions options, EmailOptions email)
+    public IReadOnlyList<string> Validate(ConnectorOptions options, EmailOptions email, SmsOptions sms)
     {
         var problems = new List<string>();
         ValidateSecretsAreNotInFiles(problems);
         ValidateDataDirectory(options, problems);
         ValidateEmail(email, problems);
         ValidateDelivery(options.Delivery, problems);
-        problems.AddRange(templates.Validate(RequiredTemplates).Select(p => $"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}: {p}"));
+        ValidateSms(sms, problems);
+        var channels = sms.Gateway == SmsGatewayKind.None ? [ChannelKind.Email] : new[] { ChannelKind.Email, ChannelKind.Sms };
+        problems.AddRange(templates.Validate(NoticeComposer.TemplatesFor(channels)).Select(p => $"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}: {p}"));
 
         if (options.Schools.Count == 0)
         {
@@ -113,11 +115,25 @@ internal sealed partial class ConfigurationValidator(
         if (string.IsNullOrWhiteSpace(smtp.Host)) problems.Add($"{section}:Smtp:Host: not set; name the mail server (or set {section}:Transport to Pickup)");
         if (smtp.Port is < 1 or > 65535) problems.Add($"{section}:Smtp:Port: {smtp.Port} is not a port");
         if (smtp.Port == 465) problems.Add($"{section}:Smtp:Port: 465 (implicit TLS) is not supported by the built-in SMTP client; use 587 with StartTls");
+        if (email.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {email.MessagesPerMinute} is not between 1 and 10000");
         if (smtp.TimeoutSeconds is < 1 or > 600) problems.Add($"{section}:Smtp:TimeoutSeconds: {smtp.TimeoutSeconds} is not between 1 and 600");
         if (smtp.UserName.Length > 0 && smtp.Password.Length == 0)
         {
             problems.Add($"{section}:Smtp:Password: not set for user '{smtp.UserName}'; set the environment variable CONNECTOR__Email__Smtp__Password");
         }
+    }
+
+    private static void ValidateSms(SmsOptions sms, List<string> problems)
+    {
+        const string section = SmsOptions.SectionName;
+        if (sms.Gateway == SmsGatewayKind.None) return;
+        if (sms.BaseUrl.Length > 0 && !Uri.TryCreate(sms.BaseUrl, UriKind.Absolute, out _)) problems.Add($"{section}:BaseUrl: '{sms.BaseUrl}' is not an address");
+        if (sms.Gateway == SmsGatewayKind.SmsRu && sms.ApiId.Length == 0) problems.Add($"{section}:ApiId: not set; set the environment variable CONNECTOR__Sms__ApiId");
+        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Login.Length == 0) problems.Add($"{section}:Login: not set");
+        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Password.Length == 0) problems.Add($"{section}:Password: not set; set the environment variable CONNECTOR__Sms__Password");
+        if (sms.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {sms.MessagesPerMinute} is not between 1 and 10000");
+        if (sms.MaxSegments is < 1 or > 8) problems.Add($"{section}:MaxSegments: {sms.MaxSegments} is not between 1 and 8");
+        if (sms.TimeoutSeconds is < 1 or > 300) problems.Add($"{section}:TimeoutSeconds: {sms.TimeoutSeconds} is not between 1 and 300");
     }
 
     private static void ValidateDelivery(DeliveryOptions delivery, List<string> problems)
@@ -143,6 +159,10 @@ internal sealed partial class ConfigurationValidator(
         var start = ParseTime(school.SchoolHoursStart, $"{path}:SchoolHoursStart", problems);
         var end = ParseTime(school.SchoolHoursEnd, $"{path}:SchoolHoursEnd", problems);
         if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} is not after SchoolHoursStart {school.SchoolHoursStart}");
+        var quietStart = ParseTime(school.QuietHoursStart, $"{path}:QuietHoursStart", problems);
+        var quietEnd = ParseTime(school.QuietHoursEnd, $"{path}:QuietHoursEnd", problems);
+        if (quietStart is { } qs && quietStart == quietEnd) problems.Add($"{path}:QuietHoursEnd: equals QuietHoursStart {qs:HH:mm}; leave a window for sending");
+        if (!Enum.IsDefined(school.DefaultChannel)) problems.Add($"{path}:DefaultChannel: must be Email or Sms");
         if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} is not between 1 and 120");
         if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} is not between 0 and 240");
         if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} is not between 1 and 60");

@@ -1,3 +1,4 @@
+using Connector.Abstractions.Schools;
 using Microsoft.Extensions.Configuration;
 
 namespace Connector.Configuration;
@@ -49,6 +50,24 @@ public sealed class SchoolOptions
 
     /// <summary>Days with lessons outside the working week (a Saturday worked instead of a holiday): "yyyy-MM-dd".</summary>
     public List<string> ExtraSchoolDays { get; set; } = [];
+
+    /// <summary>The channel for guardians who did not choose one: Email or Sms.</summary>
+    public ChannelKind DefaultChannel { get; set; } = ChannelKind.Email;
+
+    /// <summary>No SMS from this time (school-local, "HH:mm")…</summary>
+    public string QuietHoursStart { get; set; } = "21:00";
+
+    /// <summary>…until this time; a message due in between goes out when the quiet hours end.</summary>
+    public string QuietHoursEnd { get; set; } = "08:00";
+
+    /// <summary>Whether e-mail keeps the quiet hours too (it does not wake anyone, so by default it does not).</summary>
+    public bool QuietHoursForEmail { get; set; }
+
+    /// <summary>Whether an SMS, which shows on a locked screen, may carry the child's first name.</summary>
+    public bool ChildNameInSms { get; set; } = true;
+
+    /// <summary>A short name for SMS, where every character counts; the full name when empty.</summary>
+    public string SmsName { get; set; } = "";
 
     /// <summary>Staff who receive digests and escalations.</summary>
     public List<StaffOptions> Staff { get; set; } = [];

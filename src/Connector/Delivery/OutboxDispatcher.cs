@@ -1,6 +1,5 @@
-using System.Globalization;
 using Connector.Abstractions.Notifications;
-using Connector.Audit;
+using Connector.Abstractions.Schools;
 using Connector.Configuration;
 using Connector.Diagnostics;
 using Connector.Schools;
@@ -15,85 +14,129 @@ namespace Connector.Delivery;
 /// Sends a school's due outbox messages, oldest first. Each message is claimed ("sending") in one transaction,
 /// handed to its channel, and recorded ("sent", with the audit entry) in another. A message found still
 /// "sending" belongs to a process that died between the two: the channel is asked whether it has it; where the
-/// protocol cannot tell (SMTP) it is sent again, which is the one way a guardian can get a message twice.
+/// protocol cannot tell (SMTP, SMS.ru) it is sent again, the one way a guardian can get a message twice.
 /// </summary>
 internal sealed class OutboxDispatcher(
     SchoolRegistry schools,
     ConnectorDatabase database,
-    IEnumerable<INotificationChannel> channels,
-    AbsenceNoticeComposer composer,
+    NoticeRouting routing,
+    NoticeComposer composer,
+    DeliveryGate gate,
+    SentRecorder recorder,
     IOptions<ConnectorOptions> options,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
 {
-    private const int BatchSize = 50;
-    private const string NoticePurpose = "информирование родителей о пропуске занятий (пост. № 122 п. 2.4; RULES §2)";
+    private const int BatchSize = 500;
 
     public async Task<DeliveryRun> DeliverAsync(string schoolId, CancellationToken cancellationToken)
     {
         var school = schools.Get(schoolId);
         var run = new DeliveryRun();
         await RecoverInterruptedAsync(school, run, cancellationToken).ConfigureAwait(false);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var now = time.GetUtcNow();
-            await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var due = (await db.QueryAsync<OutboxMessage>(
-                """
-                SELECT id AS Id, idempotency_key AS IdempotencyKey, kind AS Kind, guardian_id AS GuardianId, date AS Date, channel AS Channel,
-                       only_pupil_id AS OnlyPupilId, created_at AS CreatedAt, attempts AS Attempts
-                FROM outbox WHERE school_id = @schoolId AND state = 'pending' AND not_before <= @now ORDER BY id LIMIT @BatchSize
-                """, new { schoolId, now = StoreTime.Format(now), BatchSize }).ConfigureAwait(false)).ToList();
-            if (due.Count == 0) break;
 
-            foreach (var message in due)
+        List<OutboxMessage> due;
+        await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due = (await db.QueryAsync<OutboxMessage>(
+                $"SELECT {OutboxMessage.Columns} FROM outbox WHERE school_id = @schoolId AND state = 'pending' AND not_before <= @now ORDER BY id LIMIT @BatchSize",
+                new { schoolId, now = StoreTime.Format(time.GetUtcNow()), BatchSize }).ConfigureAwait(false)).ToList();
+        }
+
+        var blocked = new HashSet<ChannelKind>();
+        foreach (var message in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var channel = Enum.Parse<ChannelKind>(message.Channel!);
+            if (blocked.Contains(channel)) continue;
+            if (await MayNotGoYetAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false))
             {
-                await DeliverOneAsync(school, message, run, cancellationToken).ConfigureAwait(false);
+                if (run.Held.Contains(channel)) blocked.Add(channel);
+                continue;
             }
 
-            if (due.Count < BatchSize) break;
+            await DeliverOneAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false);
         }
 
         return run;
     }
 
-    private async Task DeliverOneAsync(SchoolContext school, OutboxMessage message, DeliveryRun run, CancellationToken cancellationToken)
+    /// <summary>Quiet hours move the message to their end; a paused or busy channel holds every message of it till the next run.</summary>
+    private async Task<bool> MayNotGoYetAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, DeliveryRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var notice = await database.InTransactionAsync(async (db, tx) =>
+        await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (DeliveryGate.QuietUntil(school, channel, now) is { } until)
+        {
+            // A notice pushed past the day of the absence breaks the same-day rule: the digest must say so.
+            var late = DateOnly.FromDateTime(school.LocalTime(until)) > StoreTime.ParseDate(message.Date) ? "quiet-hours" : null;
+            await db.ExecuteAsync("UPDATE outbox SET not_before = @until, deferred_reason = COALESCE(@late, deferred_reason) WHERE id = @Id",
+                new { message.Id, until = StoreTime.Format(until), late }).ConfigureAwait(false);
+            run.Deferred++;
+            Log.Deferred(logger, school.Id, message.Id, channel.ToString(), until);
+            return true;
+        }
+
+        if (routing.Channel(channel) is null || await DeliveryGate.IsPausedAsync(db, channel, now).ConfigureAwait(false)
+            || await DeliveryGate.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) >= gate.PerMinute(channel))
+        {
+            run.Held.Add(channel);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task DeliverOneAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, DeliveryRun run, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var composition = await database.InTransactionAsync(async (db, tx) =>
         {
             var composed = await composer.ComposeAsync(db, tx, school, message, school.LocalDate(now)).ConfigureAwait(false);
-            if (composed is null)
+            if (composed.Notice is { } notice)
             {
                 await db.ExecuteAsync(
-                    "UPDATE outbox SET state = 'cancelled', closed_at = @at, last_error = 'explained before sending' WHERE id = @Id AND state = 'pending'",
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = @at, address = @Address, pupil_ids = @pupils WHERE id = @Id",
+                    new { message.Id, at = StoreTime.Format(now), notice.Message.Address, pupils = string.Join(',', notice.LessonsByPupil.Keys) }, tx).ConfigureAwait(false);
+            }
+            else if (composed.NoAddressReason is { } reason)
+            {
+                await FailAndFallBackAsync(db, tx, school, message, reason, now).ConfigureAwait(false);
+            }
+            else
+            {
+                await db.ExecuteAsync(
+                    "UPDATE outbox SET state = 'cancelled', closed_at = @at, last_error = 'explained before sending' WHERE id = @Id",
                     new { message.Id, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
-                return null;
             }
 
-            await db.ExecuteAsync(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = @at, pupil_ids = @pupils WHERE id = @Id",
-                new { message.Id, at = StoreTime.Format(now), pupils = string.Join(',', composed.LessonsByPupil.Keys) }, tx).ConfigureAwait(false);
             return composed;
         }, cancellationToken).ConfigureAwait(false);
 
-        if (notice is null)
+        if (composition.Notice is not { } ready)
         {
-            run.Cancelled++;
-            Log.NoticeCancelled(logger, school.Id, message.Id);
+            if (composition.NoAddressReason is null)
+            {
+                run.Cancelled++;
+                Log.NoticeCancelled(logger, school.Id, message.Id);
+            }
+            else
+            {
+                run.Failed++;
+            }
+
             return;
         }
 
         CrashPoints.Reached(CrashPoints.AfterClaim);
-        var channel = channels.FirstOrDefault(c => c.Kind.ToString() == message.Channel);
-        var result = channel is null
-            ? DeliveryResult.Configuration($"no {message.Channel} channel is configured")
-            : await channel.SendAsync(notice.Message, cancellationToken).ConfigureAwait(false);
+        var result = await routing.Channel(channel)!.SendAsync(ready.Message, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterSend);
-        await RecordAsync(school, message, notice, result, run, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(school, message, channel, ready, result, run, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.AfterRecord);
     }
 
-    private async Task RecordAsync(SchoolContext school, OutboxMessage message, ComposedNotice notice, DeliveryResult result, DeliveryRun run, CancellationToken cancellationToken)
+    private async Task RecordAsync(
+        SchoolContext school, OutboxMessage message, ChannelKind channel, ComposedNotice notice, DeliveryResult result, DeliveryRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var at = StoreTime.Format(now);
@@ -106,25 +149,29 @@ internal sealed class OutboxDispatcher(
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Accepted:
-                    await MarkSentAsync(db, tx, school.Id, message, notice.LessonsByPupil, result.ProviderMessageId, now).ConfigureAwait(false);
+                    await recorder.MarkSentAsync(db, tx, school.Id, message, notice.Message.Address, notice.LessonsByPupil, result.ProviderMessageId, now).ConfigureAwait(false);
+                    await DeliveryGate.ResumeAsync(db, tx, channel).ConfigureAwait(false);
                     break;
                 case DeliveryOutcome.PermanentFailure:
-                    await CloseAsync(db, tx, message.Id, "failed", result.Detail, at).ConfigureAwait(false);
+                    await FailAndFallBackAsync(db, tx, school, message, result.Detail ?? "", now).ConfigureAwait(false);
+                    break;
+                case DeliveryOutcome.ConfigurationFailure:
+                    // Staff must fix the settings; until then the channel rests instead of being hammered.
+                    var until = now.AddMinutes(delivery.MaxRetryDelayMinutes);
+                    await DeliveryGate.PauseAsync(db, tx, channel, until, result.Detail ?? "", now).ConfigureAwait(false);
+                    await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @until, last_error = @detail WHERE id = @Id",
+                        new { message.Id, until = StoreTime.Format(until), detail = result.Detail }, tx).ConfigureAwait(false);
                     break;
                 default:
                     var attempts = message.Attempts + 1;
-                    var expired = now - StoreTime.ParseInstant(message.CreatedAt) > TimeSpan.FromHours(delivery.GiveUpAfterHours);
-                    if (expired)
+                    if (now - StoreTime.ParseInstant(message.CreatedAt) > TimeSpan.FromHours(delivery.GiveUpAfterHours))
                     {
-                        await CloseAsync(db, tx, message.Id, "failed", $"gave up after {attempts} attempts: {result.Detail}", at).ConfigureAwait(false);
+                        await FailAndFallBackAsync(db, tx, school, message, $"gave up after {attempts} attempts: {result.Detail}", now).ConfigureAwait(false);
                         break;
                     }
 
-                    var wait = result.Outcome == DeliveryOutcome.ConfigurationFailure
-                        ? TimeSpan.FromMinutes(delivery.MaxRetryDelayMinutes)
-                        : RetryDelay.For(attempts, TimeSpan.FromSeconds(delivery.FirstRetryDelaySeconds), TimeSpan.FromMinutes(delivery.MaxRetryDelayMinutes));
-                    await db.ExecuteAsync(
-                        "UPDATE outbox SET state = 'pending', not_before = @notBefore, last_error = @detail WHERE id = @Id",
+                    var wait = RetryDelay.For(attempts, TimeSpan.FromSeconds(delivery.FirstRetryDelaySeconds), TimeSpan.FromMinutes(delivery.MaxRetryDelayMinutes));
+                    await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @notBefore, last_error = @detail WHERE id = @Id",
                         new { message.Id, notBefore = StoreTime.Format(now + wait), detail = result.Detail }, tx).ConfigureAwait(false);
                     break;
             }
@@ -136,15 +183,15 @@ internal sealed class OutboxDispatcher(
         {
             case DeliveryOutcome.Accepted:
                 run.Sent++;
-                Log.NoticeSent(logger, school.Id, message.Id, message.GuardianId, message.Channel ?? "");
+                Log.NoticeSent(logger, school.Id, message.Id, message.GuardianId, channel.ToString());
                 break;
             case DeliveryOutcome.PermanentFailure:
                 run.Failed++;
-                Log.NoticeFailedPermanently(logger, school.Id, message.Id, message.Channel ?? "", result.Detail ?? "");
+                Log.NoticeFailedPermanently(logger, school.Id, message.Id, channel.ToString(), result.Detail ?? "");
                 break;
             case DeliveryOutcome.ConfigurationFailure:
                 run.Retrying++;
-                Log.ChannelMisconfigured(logger, school.Id, message.Channel ?? "", result.Detail ?? "");
+                Log.ChannelMisconfigured(logger, school.Id, channel.ToString(), result.Detail ?? "");
                 break;
             default:
                 run.Retrying++;
@@ -153,81 +200,44 @@ internal sealed class OutboxDispatcher(
         }
     }
 
+    /// <summary>Closes the message as failed and queues it on the next channel the policy allows, if any.</summary>
+    private async Task FailAndFallBackAsync(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, SchoolContext school, OutboxMessage message, string detail, DateTimeOffset now)
+    {
+        var next = await OutboxWriter.QueueFallbackAsync(db, tx, school.Id, school.Options.DefaultChannel, routing, message, now).ConfigureAwait(false);
+        await db.ExecuteAsync("UPDATE outbox SET state = 'failed', closed_at = @at, last_error = @error WHERE id = @Id",
+            new { message.Id, at = StoreTime.Format(now), error = next is { } c ? $"{detail} → {c}" : detail }, tx).ConfigureAwait(false);
+        if (next is { } channel) Log.FellBack(logger, school.Id, message.Id, channel.ToString());
+    }
+
     /// <summary>Messages left "sending" by a process that died: finish those the channel has, send the rest again.</summary>
     private async Task RecoverInterruptedAsync(SchoolContext school, DeliveryRun run, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var stuck = (await db.QueryAsync<(long Id, string Key, string? Channel, string GuardianId, string? PupilIds, string Date)>(
-            "SELECT id, idempotency_key, channel, guardian_id, pupil_ids, date FROM outbox WHERE school_id = @schoolId AND state = 'sending'",
-            new { schoolId = school.Id }).ConfigureAwait(false)).ToList();
-        foreach (var (id, key, channelName, guardianId, pupilIds, date) in stuck)
+        var stuck = (await db.QueryAsync<OutboxMessage>(
+            $"SELECT {OutboxMessage.Columns} FROM outbox WHERE school_id = @schoolId AND state = 'sending'", new { schoolId = school.Id }).ConfigureAwait(false)).ToList();
+        foreach (var message in stuck)
         {
-            var channel = channels.FirstOrDefault(c => c.Kind.ToString() == channelName);
-            var accepted = channel is null ? null : await channel.WasAcceptedAsync(key, cancellationToken).ConfigureAwait(false);
+            var channel = routing.Channel(message.Channel);
+            var accepted = channel is null || message.Address is null ? null
+                : await channel.WasAcceptedAsync(message.IdempotencyKey, message.Address, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
             if (accepted == true)
             {
-                var message = new OutboxMessage(id, key, "absence", guardianId, date, channelName, null, "", 0);
-                var lessons = await LessonsOfAsync(db, school.Id, date, pupilIds).ConfigureAwait(false);
                 await database.InTransactionAsync(async (conn, tx) =>
                 {
-                    await MarkSentAsync(conn, tx, school.Id, message, lessons, null, now).ConfigureAwait(false);
+                    var lessons = await SentRecorder.LessonsOfAsync(conn, tx, school.Id, message.Date, message.PupilIds).ConfigureAwait(false);
+                    await recorder.MarkSentAsync(conn, tx, school.Id, message, message.Address!, lessons, null, now).ConfigureAwait(false);
                     return 0;
                 }, cancellationToken).ConfigureAwait(false);
                 run.Recovered++;
-                Log.RecoveredAsSent(logger, school.Id, id);
+                Log.RecoveredAsSent(logger, school.Id, message.Id);
             }
             else
             {
-                await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @now WHERE id = @id",
-                    new { id, now = StoreTime.Format(now) }).ConfigureAwait(false);
-                Log.RecoveredForResend(logger, school.Id, id, accepted is null ? "the channel cannot tell" : "the channel does not have it");
+                await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @now WHERE id = @Id",
+                    new { message.Id, now = StoreTime.Format(now) }).ConfigureAwait(false);
+                Log.RecoveredForResend(logger, school.Id, message.Id, accepted is null ? "the channel cannot tell" : "the channel does not have it");
             }
         }
     }
-
-    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(Microsoft.Data.Sqlite.SqliteConnection db, string schoolId, string date, string? pupilIds)
-    {
-        var result = new Dictionary<string, IReadOnlyList<int>>();
-        foreach (var pupilId in (pupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            result[pupilId] = (await db.QueryAsync<long>(
-                    "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason = 'NoneRecorded' ORDER BY lesson_no",
-                    new { schoolId, pupilId, date }).ConfigureAwait(false))
-                .Select(l => (int)l).ToList();
-        }
-
-        return result;
-    }
-
-    private static async Task MarkSentAsync(
-        Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, string schoolId, OutboxMessage message,
-        IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
-    {
-        var at = StoreTime.Format(now);
-        await db.ExecuteAsync(
-            "UPDATE outbox SET state = 'sent', sent_at = @at, closed_at = @at, provider_id = @providerId, last_error = NULL WHERE id = @Id",
-            new { message.Id, at, providerId }, tx).ConfigureAwait(false);
-        foreach (var (pupilId, lessons) in lessonsByPupil)
-        {
-            var previous = await db.ExecuteScalarAsync<string?>(
-                "SELECT notified_lessons FROM absences WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date",
-                new { schoolId, pupilId, message.Date }, tx).ConfigureAwait(false);
-            var merged = (previous ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Concat(lessons).Distinct().Order();
-            await db.ExecuteAsync(
-                """
-                UPDATE absences SET state = 'notified', notified_at = COALESCE(notified_at, @at), notified_lessons = @lessons
-                WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date
-                """,
-                new { schoolId, pupilId, message.Date, at, lessons = string.Join(',', merged) }, tx).ConfigureAwait(false);
-        }
-
-        await AuditLog.RecordAsync(db, tx, new AuditEntry(
-            now, schoolId, "absence-notice.sent", $"guardian:{message.GuardianId}", message.Channel,
-            lessonsByPupil.Keys.ToList(), NoticePurpose, message.IdempotencyKey)).ConfigureAwait(false);
-    }
-
-    private static Task CloseAsync(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, long id, string state, string? detail, string at) =>
-        db.ExecuteAsync("UPDATE outbox SET state = @state, closed_at = @at, last_error = @detail WHERE id = @id", new { id, state, at, detail }, tx);
 }

@@ -1,6 +1,7 @@
 using Connector.Absences;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
+using Connector.Delivery;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
@@ -20,6 +21,7 @@ internal sealed class SchoolPoller(
     ConnectorDatabase database,
     TimeProvider time,
     SourceProblemReporter problems,
+    NoticeRouting routing,
     ILogger<SchoolPoller> logger)
 {
     private readonly ResiliencePipeline journalPipeline = new ResiliencePipelineBuilder
@@ -72,7 +74,8 @@ internal sealed class SchoolPoller(
             var changedMarks = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, now).ConfigureAwait(false);
             var days = await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false);
             var made = SameDayAbsenceRule.Decide(days, today, previous);
-            var summary = await AbsenceRepository.ApplyAsync(db, tx, schoolId, made, now, TimeSpan.FromMinutes(school.Options.GracePeriodMinutes)).ConfigureAwait(false);
+            var summary = await AbsenceRepository.ApplyAsync(
+                db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, TimeSpan.FromMinutes(school.Options.GracePeriodMinutes)).ConfigureAwait(false);
             return (changedMarks, summary);
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);

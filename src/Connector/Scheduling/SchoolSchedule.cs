@@ -18,12 +18,19 @@ internal static class SchoolSchedule
 
     public static JobKey DeliveryJob(string schoolId) => new($"deliver-{schoolId}", Group);
 
+    public static JobKey CheckDeliveryJob(string schoolId) => new($"sms-status-{schoolId}", Group);
+
+    /// <summary>How often the SMS gateway is asked what became of sent messages.</summary>
+    public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMinutes(5);
+
     public static IEnumerable<IJobDetail> Jobs(SchoolContext school) =>
     [
         JobBuilder.Create<PollJournalJob>().WithIdentity(PollJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
             .WithDescription($"Опрос журнала школы {school.Id}").Build(),
         JobBuilder.Create<DeliverOutboxJob>().WithIdentity(DeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
             .WithDescription($"Отправка сообщений школы {school.Id}").Build(),
+        JobBuilder.Create<CheckDeliveryJob>().WithIdentity(CheckDeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
+            .WithDescription($"Проверка доставки SMS школы {school.Id}").Build(),
     ];
 
     public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
@@ -47,6 +54,13 @@ internal static class SchoolSchedule
             .ForJob(DeliveryJob(school.Id))
             .StartAt(startAt)
             .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(delivery.IntervalSeconds)).RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        yield return TriggerBuilder.Create()
+            .WithIdentity($"sms-status-{school.Id}", Group)
+            .ForJob(CheckDeliveryJob(school.Id))
+            .StartAt(startAt)
+            .WithSimpleSchedule(s => s.WithInterval(StatusCheckInterval).RepeatForever()
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
             .Build();
     }

@@ -12,6 +12,7 @@ internal sealed class SchoolContext(
     SchoolCalendar calendar,
     TimeOnly hoursStart,
     TimeOnly hoursEnd,
+    (TimeOnly Start, TimeOnly End) quietHours,
     IReadOnlyList<StaffMember> staff,
     IJournalAdapter adapter)
 {
@@ -28,6 +29,10 @@ internal sealed class SchoolContext(
     public TimeOnly HoursStart => hoursStart;
 
     public TimeOnly HoursEnd => hoursEnd;
+
+    public TimeOnly QuietStart => quietHours.Start;
+
+    public TimeOnly QuietEnd => quietHours.End;
 
     public IReadOnlyList<StaffMember> Staff => staff;
 

@@ -40,6 +40,7 @@ internal sealed class SchoolRegistry
             new SchoolCalendar(options.DaysPerWeek, holidays, options.ExtraSchoolDays.Select(d => SchoolCalendar.ParseRange(d)!.Value.From).ToHashSet()),
             TimeOnly.ParseExact(options.SchoolHoursStart, "HH:mm", CultureInfo.InvariantCulture),
             TimeOnly.ParseExact(options.SchoolHoursEnd, "HH:mm", CultureInfo.InvariantCulture),
+            (TimeOnly.ParseExact(options.QuietHoursStart, "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(options.QuietHoursEnd, "HH:mm", CultureInfo.InvariantCulture)),
             staff,
             factories[kind].Create(school, options.Adapter));
     }

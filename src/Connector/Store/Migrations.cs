@@ -79,5 +79,29 @@ internal static class Migrations
                 recipient TEXT NOT NULL, channel TEXT NULL, subject_ids TEXT NOT NULL,
                 purpose TEXT NOT NULL, reference TEXT NULL);
             """),
+        (2, "channels", """
+            -- Where the message went (set when it is claimed), so that recovery and delivery checks know the number.
+            ALTER TABLE outbox ADD COLUMN address TEXT NULL;
+            -- 'quiet-hours' when the send window moved a notice past the day of the absence: the digest says so.
+            ALTER TABLE outbox ADD COLUMN deferred_reason TEXT NULL;
+            -- What the SMS gateway says became of a sent message.
+            ALTER TABLE outbox ADD COLUMN delivery_status TEXT NULL;
+            ALTER TABLE outbox ADD COLUMN delivery_detail TEXT NULL;
+            ALTER TABLE outbox ADD COLUMN status_checked_at TEXT NULL;
+            -- The message this one replaces after a permanent failure on another channel.
+            ALTER TABLE outbox ADD COLUMN fallback_of INTEGER NULL;
+            CREATE INDEX ix_outbox_status ON outbox (channel, state, delivery_status);
+
+            -- Consent and opt-out per guardian and channel, with when and on what basis they were recorded.
+            CREATE TABLE guardian_consents (
+                school_id TEXT NOT NULL, guardian_id TEXT NOT NULL, channel TEXT NOT NULL,
+                status TEXT NOT NULL,                -- consent | opt-out
+                recorded_at TEXT NOT NULL, source TEXT NOT NULL,
+                PRIMARY KEY (school_id, guardian_id, channel));
+
+            -- A channel whose settings the server refused is paused, so it is not hammered; the digest shows it.
+            CREATE TABLE channel_pauses (
+                channel TEXT NOT NULL PRIMARY KEY, paused_until TEXT NOT NULL, reason TEXT NOT NULL, since TEXT NOT NULL);
+            """),
     ];
 }

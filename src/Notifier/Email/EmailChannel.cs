@@ -23,7 +23,7 @@ internal sealed class EmailChannel(IEmailTransport transport) : INotificationCha
         return transport.SendAsync(envelope, cancellationToken);
     }
 
-    public Task<bool?> WasAcceptedAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) =>
         transport.WasAcceptedAsync(idempotencyKey, cancellationToken);
 
     public Task<string> CheckAsync(CancellationToken cancellationToken) => transport.CheckAsync(cancellationToken);

@@ -18,6 +18,9 @@ public sealed class EmailOptions
     /// <summary>Where "Pickup" writes .eml files; relative paths start at the installation folder.</summary>
     public string PickupDirectory { get; set; } = "outbox";
 
+    /// <summary>At most this many e-mails a minute leave through the mail account (its provider's sending limit).</summary>
+    public int MessagesPerMinute { get; set; } = 60;
+
     /// <summary>The mail server, for "Smtp".</summary>
     public SmtpOptions Smtp { get; set; } = new();
 }

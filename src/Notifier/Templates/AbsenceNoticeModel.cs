@@ -4,21 +4,26 @@ namespace Connector.Notifier.Templates;
 /// <param name="SchoolName">The school's name.</param>
 /// <param name="SchoolPhone">The school's phone for parents, or null.</param>
 /// <param name="Greeting">How to address the guardian: name and patronymic.</param>
+/// <param name="SmsSchoolName">The school's short name for SMS.</param>
 /// <param name="DateText">"23 ноября 2026 г."</param>
+/// <param name="ShortDateText">"23.11", for SMS.</param>
 /// <param name="WeekdayText">"понедельник"</param>
 /// <param name="IsToday">True when the absence is today's (false when it was entered late and found the next day).</param>
 /// <param name="Pupils">The guardian's children absent that day without a recorded reason (one message for siblings).</param>
 public sealed record AbsenceNoticeModel(
     string SchoolName,
+    string SmsSchoolName,
     string? SchoolPhone,
     string Greeting,
     string DateText,
+    string ShortDateText,
     string WeekdayText,
     bool IsToday,
     IReadOnlyList<AbsentPupilModel> Pupils);
 
 /// <summary>One absent child in a notice.</summary>
 /// <param name="Name">"Иван Петров".</param>
+/// <param name="SmsName">How an SMS names the child: the first name, or «ребёнок» where the school keeps names off locked screens.</param>
 /// <param name="ClassName">"7Б".</param>
 /// <param name="Noun">"Ученик" or "Ученица".</param>
 /// <param name="Lessons">The lessons missed without a recorded reason.</param>
@@ -26,6 +31,7 @@ public sealed record AbsenceNoticeModel(
 /// <param name="MissedThisMonth">Lessons missed without a valid or recorded reason this month, this day included.</param>
 public sealed record AbsentPupilModel(
     string Name,
+    string SmsName,
     string ClassName,
     string Noun,
     IReadOnlyList<MissedLessonModel> Lessons,

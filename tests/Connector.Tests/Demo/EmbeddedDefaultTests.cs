@@ -20,7 +20,8 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.Contains("Итоги демонстрации", result.Output, StringComparison.Ordinal);
         var emails = Directory.GetFiles(Path.Combine(home, "outbox"), "*.eml");
         Assert.True(emails.Length > 100, $"only {emails.Length} e-mails");
-        Assert.All(emails, e => Assert.StartsWith("absence_demo_g", Path.GetFileName(e), StringComparison.Ordinal));
+        Assert.All(emails, e => Assert.Matches("^(absence|correction)_demo_g[0-9]{4}_2026-1[12]-[0-9]{2}_email(_p[0-9]{4})?\\.eml$", Path.GetFileName(e)));
+        Assert.Contains(emails, e => Path.GetFileName(e).StartsWith("correction_", StringComparison.Ordinal));
 
         // A second run starts the demo afresh: the same e-mails, not twice as many.
         var again = await Run("demo");

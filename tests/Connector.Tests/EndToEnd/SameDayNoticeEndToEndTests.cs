@@ -32,7 +32,8 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
 
-        var emails = await maildev.GetEmailsAsync();
+        var all = await maildev.GetEmailsAsync();
+        var emails = all.Where(e => e.Subject.Contains("пропуск уроков", StringComparison.Ordinal)).ToList();
         var received = emails.Select(e => (e.Recipient, e.Subject)).OrderBy(x => x.Recipient).ThenBy(x => x.Subject).ToList();
         Assert.Equal(
         [
@@ -61,14 +62,25 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         Assert.Contains("Ученица: Полина Белова, 5А класс.", toFamily, StringComparison.Ordinal);
         Assert.Contains("Ученик: Егор Белов, 8А класс.", toFamily, StringComparison.Ordinal);
 
-        Assert.All(emails, e => Assert.DoesNotContain("Петров", e.Subject, StringComparison.Ordinal));
-        Assert.All(emails, e => Assert.DoesNotContain("Белов", e.Subject, StringComparison.Ordinal));
+        // Corrections go to those who were told: Petrov's parents (his illness note), Kuznetsov's mother (lesson 2 was a slip).
+        var correctionEmails = all.Except(emails).Select(e => (e.Recipient, e.Subject)).Order().ToList();
+        Assert.Equal(
+        [
+            ("elena@example.com", "Школа № 1: уточнение о пропуске 9 ноября 2026 г."),
+            ("maria@example.com", "Школа № 1: уточнение о пропуске 9 ноября 2026 г."),
+            ("sergey@example.com", "Школа № 1: уточнение о пропуске 9 ноября 2026 г."),
+        ], correctionEmails);
+        Assert.Contains("Учитель исправил отметку в журнале: ребёнок был на уроках.", all.Single(e => e.Recipient == "elena@example.com" && e.Subject.Contains("уточнение", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+        Assert.Contains("Причина пропуска уроков 9 ноября 2026 г. (Иван Петров, 7Б класс) получена", all.Single(e => e.Recipient == "maria@example.com" && e.Subject.Contains("уточнение", StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+
+        Assert.All(all, e => Assert.DoesNotContain("Петров", e.Subject, StringComparison.Ordinal));
+        Assert.All(all, e => Assert.DoesNotContain("Белов", e.Subject, StringComparison.Ordinal));
 
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
         var corrections = (await db.QueryAsync<(string, string, string)>("SELECT pupil_id, date, correction FROM absences WHERE correction IS NOT NULL ORDER BY pupil_id")).ToList();
         Assert.Equal([("p1", "2026-11-09", "excused"), ("p3", "2026-11-09", "present")], corrections);
-        var audited = await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE action = 'absence-notice.sent'");
-        Assert.Equal(6, audited);
+        var audited = await db.QueryAsync<(string, int)>("SELECT action, COUNT(*) FROM audit_log GROUP BY action ORDER BY action");
+        Assert.Equal([("absence-notice.sent", 6), ("correction-notice.sent", 3)], audited);
         var unreachable = await db.QueryAsync<string>("SELECT guardian_id FROM outbox WHERE state = 'unreachable'");
         Assert.Equal(["g8"], unreachable);
 

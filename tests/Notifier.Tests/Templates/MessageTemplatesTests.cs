@@ -10,10 +10,7 @@ public sealed class MessageTemplatesTests
     [Fact]
     public void TheAbsenceEmail_SaysTheDateAndLessons_AndKeepsTheChildsNameOutOfTheSubject()
     {
-        var model = new AbsenceNoticeModel("Школа № 1", "+7 (900) 000-00-01", "Мария Ивановна", "9 ноября 2026 г.", "понедельник", true,
-            [new AbsentPupilModel("Иван Петров", "7Б", "Ученик", [new(1, "Математика"), new(2, "Русский язык")], "Белова Ирина Викторовна", 5)]);
-
-        var message = Repository.Render("absence.email", model);
+        var message = Repository.Render("absence.email", Notice(Pupil("Иван Петров", "Иван", "7Б", 2)));
 
         Assert.Equal("Школа № 1: пропуск уроков 9 ноября 2026 г.", message.Subject);
         Assert.DoesNotContain("Петров", message.Subject, StringComparison.Ordinal);
@@ -22,6 +19,36 @@ public sealed class MessageTemplatesTests
         Assert.Contains("С начала месяца без уважительной причины пропущено 5 уроков.", message.Body, StringComparison.Ordinal);
         Assert.Contains("позвоните по телефону +7 (900) 000-00-01", message.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n\n", message.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheAbsenceSms_FitsInTwoSegments_NamesTheChildByFirstNameOnly_AndDiffersByDay()
+    {
+        var one = Repository.Render("absence.sms", Notice(Pupil("Иван Петров", "Иван", "7Б", 3)));
+        var siblings = Repository.Render("absence.sms", Notice(Pupil("Полина Белова", "Полина", "5А", 1), Pupil("Егор Белов", "Егор", "8А", 2)));
+        var nextDay = Repository.Render("absence.sms", Notice(Pupil("Иван Петров", "Иван", "7Б", 3)) with { ShortDateText = "10.11" });
+
+        Assert.Equal("Школа № 1: 09.11 Иван (7Б) пропуск 3 ур. Причина не указана. Сообщите школе: +7 (900) 000-00-01\n", one.Body);
+        Assert.Null(one.Subject);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(one.Body.TrimEnd()) <= 2);
+        Assert.Contains("Полина (5А) пропуск 1 ур.; Егор (8А) пропуск 2 ур.", siblings.Body, StringComparison.Ordinal);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(siblings.Body.TrimEnd()) <= 2);
+        Assert.DoesNotContain("Петров", one.Body, StringComparison.Ordinal);
+        Assert.NotEqual(one.Body, nextDay.Body);
+    }
+
+    [Fact]
+    public void TheCorrection_SaysWhatChanged()
+    {
+        var model = new CorrectionNoticeModel("Школа № 1", "Школа № 1", null, "Мария Ивановна", "9 ноября 2026 г.", "09.11",
+            [new CorrectedPupilModel("Иван Петров", "Иван", "7Б", WasPresent: true)]);
+
+        var email = Repository.Render("correction.email", model);
+        var sms = Repository.Render("correction.sms", model with { Pupils = [new CorrectedPupilModel("Иван Петров", "Иван", "7Б", WasPresent: false)] });
+
+        Assert.Equal("Школа № 1: уточнение о пропуске 9 ноября 2026 г.", email.Subject);
+        Assert.Contains("Ранее мы сообщили о пропуске уроков 9 ноября 2026 г. (Иван Петров, 7Б класс). Учитель исправил отметку в журнале: ребёнок был на уроках.", email.Body, StringComparison.Ordinal);
+        Assert.Equal("Школа № 1: 09.11 Иван (7Б): причина пропуска получена. Спасибо!\n", sms.Body);
     }
 
     [Fact]
@@ -37,6 +64,13 @@ public sealed class MessageTemplatesTests
         Assert.Contains("broken.hbs does not compile", problems[1], StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
+
+    private static AbsenceNoticeModel Notice(params AbsentPupilModel[] pupils) =>
+        new("Школа № 1", "Школа № 1", "+7 (900) 000-00-01", "Мария Ивановна", "9 ноября 2026 г.", "09.11", "понедельник", true, pupils);
+
+    private static AbsentPupilModel Pupil(string name, string first, string className, int lessons) =>
+        new(name, first, className, "Ученик", Enumerable.Range(1, lessons).Select(n => new MissedLessonModel(n, n == 1 ? "Математика" : "Русский язык")).ToList(),
+            "Белова Ирина Викторовна", 5);
 
     [Fact]
     public void AnEditedTemplate_IsReadAgainWithoutARestart()

@@ -1,0 +1,140 @@
+using System.Globalization;
+using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Notifications;
+using Connector.Abstractions.Schools;
+using Connector.Notifier.Templates;
+using Connector.Schools;
+using Connector.Store;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Connector.Delivery;
+
+/// <summary>
+/// Composes a message from the store as it is now, just before sending: for a notice, the guardian's children
+/// still absent that day without a recorded reason; for a correction, the children whose marks changed. Nobody
+/// left → nothing to send. The template is <c>{kind}.{channel}</c> in config/templates.
+/// </summary>
+internal sealed class NoticeComposer(MessageTemplates templates)
+{
+    public static IEnumerable<string> TemplatesFor(IEnumerable<ChannelKind> channels) =>
+        channels.SelectMany(c => new[] { $"{OutboxWriter.Absence}.{Name(c)}", $"{OutboxWriter.Correction}.{Name(c)}" });
+
+    public async Task<Composition> ComposeAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today)
+    {
+        var channel = Enum.Parse<ChannelKind>(message.Channel!);
+        var contact = await GuardianContacts.LoadAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
+        var greeting = await db.ExecuteScalarAsync<string?>(
+            "SELECT full_name FROM guardians WHERE school_id = @schoolId AND guardian_id = @GuardianId",
+            new { schoolId = school.Id, message.GuardianId }, tx).ConfigureAwait(false);
+        var date = StoreTime.ParseDate(message.Date);
+        var (model, lessons) = message.Kind == OutboxWriter.Correction
+            ? await CorrectionAsync(db, tx, school, message, date, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false)
+            : await AbsenceAsync(db, tx, school, message, date, today, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false);
+        if (model is null) return Composition.NothingToTell;
+
+        if (contact is null || contact.OptedOut.Contains(channel) || contact.AddressFor(channel) is not { } address)
+        {
+            return Composition.NoAddress(contact is null ? "представителя больше нет в журнале" : ChannelPolicy.WhyUnreachable(contact, [channel]));
+        }
+
+        var rendered = templates.Render($"{message.Kind}.{Name(channel)}", model);
+        var outgoing = new OutgoingMessage(message.IdempotencyKey, channel, address, rendered.Subject, rendered.Body,
+            channel == ChannelKind.Email ? school.Options.ReplyTo : null);
+        return Composition.Ready(new ComposedNotice(outgoing, lessons));
+    }
+
+    private async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> AbsenceAsync(
+        SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, DateOnly today, string greeting)
+    {
+        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, long Lesson, string Subject)>(
+            """
+            SELECT p.pupil_id, p.full_name, p.class_name, m.lesson_no, l.subject
+            FROM pupil_guardians pg
+            JOIN pupils p ON p.school_id = pg.school_id AND p.pupil_id = pg.pupil_id AND p.active = 1
+            JOIN absences a ON a.school_id = p.school_id AND a.pupil_id = p.pupil_id AND a.date = @Date AND a.state IN ('open', 'notified')
+            JOIN marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason = @none
+            JOIN lessons l ON l.school_id = p.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
+            WHERE pg.school_id = @schoolId AND pg.guardian_id = @GuardianId AND (@OnlyPupilId IS NULL OR p.pupil_id = @OnlyPupilId)
+            ORDER BY p.full_name, m.lesson_no
+            """,
+            new
+            {
+                schoolId = school.Id, message.GuardianId, message.Date, message.OnlyPupilId,
+                absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded),
+            }, tx).ConfigureAwait(false)).ToList();
+        if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
+
+        var monthStart = new DateOnly(date.Year, date.Month, 1);
+        var pupils = new List<AbsentPupilModel>();
+        var lessons = new Dictionary<string, IReadOnlyList<int>>();
+        foreach (var pupil in rows.GroupBy(r => (r.PupilId, r.FullName, r.ClassName)))
+        {
+            var missed = await db.ExecuteScalarAsync<int>(
+                """
+                SELECT COUNT(*) FROM marks m
+                JOIN lessons l ON l.school_id = m.school_id AND l.class_name = @ClassName AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
+                WHERE m.school_id = @schoolId AND m.pupil_id = @PupilId AND m.date BETWEEN @from AND @to
+                    AND m.presence = @absent AND m.reason IN (@none, @unexcused)
+                """,
+                new
+                {
+                    schoolId = school.Id, pupil.Key.PupilId, pupil.Key.ClassName, from = StoreTime.Format(monthStart), to = message.Date,
+                    absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
+                }, tx).ConfigureAwait(false);
+            pupils.Add(new AbsentPupilModel(
+                RussianText.FirstAndLastName(pupil.Key.FullName),
+                SmsName(school, pupil.Key.FullName),
+                pupil.Key.ClassName,
+                RussianText.PupilNoun(pupil.Key.FullName),
+                pupil.Select(r => new MissedLessonModel((int)r.Lesson, r.Subject)).ToList(),
+                school.ClassTeacherOf(pupil.Key.ClassName)?.FullName,
+                missed));
+            lessons[pupil.Key.PupilId] = pupil.Select(r => (int)r.Lesson).ToList();
+        }
+
+        var model = new AbsenceNoticeModel(
+            school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
+            RussianText.Weekday(date), date == today, pupils);
+        return (model, lessons);
+    }
+
+    private static async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> CorrectionAsync(
+        SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, string greeting)
+    {
+        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, string Correction)>(
+            """
+            SELECT p.pupil_id, p.full_name, p.class_name, a.correction FROM absences a
+            JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
+            WHERE a.school_id = @schoolId AND a.date = @Date AND a.pupil_id = @OnlyPupilId AND a.correction IS NOT NULL
+            """, new { schoolId = school.Id, message.Date, message.OnlyPupilId }, tx).ConfigureAwait(false)).ToList();
+        if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
+
+        var model = new CorrectionNoticeModel(
+            school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
+            rows.Select(r => new CorrectedPupilModel(RussianText.FirstAndLastName(r.FullName), SmsName(school, r.FullName), r.ClassName, r.Correction == "present")).ToList());
+        return (model, rows.ToDictionary(r => r.PupilId, _ => (IReadOnlyList<int>)[]));
+    }
+
+    private static string Name(ChannelKind channel) => channel.ToString().ToLowerInvariant();
+
+    private static string ShortDate(DateOnly date) => date.ToString("dd.MM", CultureInfo.InvariantCulture);
+
+    private static string SmsSchoolName(SchoolContext school) => school.Options.SmsName.Length > 0 ? school.Options.SmsName : school.Ref.Name;
+
+    private static string SmsName(SchoolContext school, string fullName) =>
+        school.Options.ChildNameInSms ? RussianText.FirstAndLastName(fullName).Split(' ')[0] : "ребёнок";
+}
+
+/// <summary>A message ready to send, and which lessons of which pupils it tells about.</summary>
+internal sealed record ComposedNotice(OutgoingMessage Message, IReadOnlyDictionary<string, IReadOnlyList<int>> LessonsByPupil);
+
+/// <summary>What composing found: a message, nothing to tell any more, or no address on this channel.</summary>
+internal sealed record Composition(ComposedNotice? Notice, string? NoAddressReason)
+{
+    public static readonly Composition NothingToTell = new(null, null);
+
+    public static Composition Ready(ComposedNotice notice) => new(notice, null);
+
+    public static Composition NoAddress(string reason) => new(null, reason);
+}

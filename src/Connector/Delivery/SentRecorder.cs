@@ -1,0 +1,67 @@
+using System.Globalization;
+using Connector.Audit;
+using Connector.Store;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Connector.Delivery;
+
+/// <summary>Records a message as sent: the outbox row, what the guardians now know, and the audit entry, in one transaction.</summary>
+internal sealed class SentRecorder
+{
+    private static readonly Dictionary<string, string> Purposes = new()
+    {
+        [OutboxWriter.Absence] = "информирование родителей о пропуске занятий в течение дня (пост. № 122, п. 2.4)",
+        [OutboxWriter.Correction] = "уточнение ранее переданных сведений о пропуске",
+    };
+
+    public async Task MarkSentAsync(
+        SqliteConnection db, SqliteTransaction tx, string schoolId, OutboxMessage message, string address,
+        IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
+    {
+        var at = StoreTime.Format(now);
+        await db.ExecuteAsync(
+            """
+            UPDATE outbox SET state = 'sent', sent_at = @at, closed_at = @at, provider_id = COALESCE(@providerId, provider_id), address = @address,
+                delivery_status = CASE WHEN channel = 'Sms' THEN 'Pending' END, last_error = NULL
+            WHERE id = @Id
+            """,
+            new { message.Id, at, providerId, address }, tx).ConfigureAwait(false);
+        if (message.Kind == OutboxWriter.Absence)
+        {
+            foreach (var (pupilId, lessons) in lessonsByPupil)
+            {
+                var previous = await db.ExecuteScalarAsync<string?>(
+                    "SELECT notified_lessons FROM absences WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date",
+                    new { schoolId, pupilId, message.Date }, tx).ConfigureAwait(false);
+                var merged = (previous ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Concat(lessons).Distinct().Order();
+                await db.ExecuteAsync(
+                    """
+                    UPDATE absences SET state = 'notified', notified_at = COALESCE(notified_at, @at), notified_lessons = @lessons
+                    WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date
+                    """,
+                    new { schoolId, pupilId, message.Date, at, lessons = string.Join(',', merged) }, tx).ConfigureAwait(false);
+            }
+        }
+
+        await AuditLog.RecordAsync(db, tx, new AuditEntry(
+            now, schoolId, $"{message.Kind}-notice.sent", $"guardian:{message.GuardianId}", message.Channel,
+            lessonsByPupil.Keys.ToList(), Purposes[message.Kind], message.IdempotencyKey)).ConfigureAwait(false);
+    }
+
+    /// <summary>The unexplained lessons of the pupils a recovered message covered.</summary>
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string date, string? pupilIds)
+    {
+        var result = new Dictionary<string, IReadOnlyList<int>>();
+        foreach (var pupilId in (pupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            result[pupilId] = (await db.QueryAsync<long>(
+                    "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason = 'NoneRecorded' ORDER BY lesson_no",
+                    new { schoolId, pupilId, date }, tx).ConfigureAwait(false))
+                .Select(l => (int)l).ToList();
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Connector.Abstractions.Notifications;
+using Connector.Abstractions.Schools;
+using Microsoft.Extensions.Options;
+
+namespace Connector.Notifier.Sms;
+
+/// <summary>
+/// What both gateways share: the number normalised to E.164, the text checked against the segment limit before it
+/// costs anything, one POST with a timeout, and every failure mapped to permanent, transient or configuration.
+/// A gateway's own protocol lives in its subclass.
+/// </summary>
+internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> options) : INotificationChannel, IDeliveryStatusSource
+{
+    protected SmsOptions Options => options.Value;
+
+    public ChannelKind Kind => ChannelKind.Sms;
+
+    public async Task<DeliveryResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        if (!PhoneNumber.TryNormalize(message.Address, out var e164, out var problem))
+        {
+            return DeliveryResult.Permanent($"invalid phone number: {problem}");
+        }
+
+        var segments = SmsSegments.Count(message.Body);
+        if (segments > Options.MaxSegments)
+        {
+            return DeliveryResult.Configuration($"the text takes {segments} SMS, more than {SmsOptions.SectionName}:MaxSegments = {Options.MaxSegments}; shorten the template");
+        }
+
+        var answer = await PostAsync(SendPath, SendForm(message, e164[1..]), cancellationToken).ConfigureAwait(false);
+        return answer.Failure ?? ParseSend(answer.Json!.Value, e164[1..]);
+    }
+
+    public virtual Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
+
+    public async Task<IReadOnlyDictionary<string, DeliveryStatus>> GetStatusesAsync(IReadOnlyList<SentMessageRef> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0) return new Dictionary<string, DeliveryStatus>();
+        var answer = await PostAsync(StatusPath, StatusForm(messages), cancellationToken).ConfigureAwait(false);
+        if (answer.Failure is { } failure) throw new DeliveryStatusUnavailableException($"{Options.Gateway}: {failure.Detail}");
+        return ParseStatuses(answer.Json!.Value);
+    }
+
+    public async Task<string> CheckAsync(CancellationToken cancellationToken)
+    {
+        var answer = await PostAsync(BalancePath, BalanceForm(), cancellationToken).ConfigureAwait(false);
+        if (answer.Failure is { } failure)
+        {
+            throw new InvalidOperationException($"{SmsOptions.SectionName}: {Options.Gateway} at {Options.EffectiveBaseUrl}: {failure.Detail}");
+        }
+
+        return $"шлюз {Options.Gateway} ({Options.EffectiveBaseUrl}) отвечает; {DescribeBalance(answer.Json!.Value)}";
+    }
+
+    protected abstract string SendPath { get; }
+
+    protected abstract string StatusPath { get; }
+
+    protected abstract string BalancePath { get; }
+
+    protected abstract Dictionary<string, string> SendForm(OutgoingMessage message, string digits);
+
+    protected abstract DeliveryResult ParseSend(JsonElement answer, string digits);
+
+    protected abstract Dictionary<string, string> StatusForm(IReadOnlyList<SentMessageRef> messages);
+
+    protected abstract IReadOnlyDictionary<string, DeliveryStatus> ParseStatuses(JsonElement answer);
+
+    protected abstract Dictionary<string, string> BalanceForm();
+
+    protected abstract string DescribeBalance(JsonElement answer);
+
+    protected static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText() : "";
+
+    protected static int Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.Number ? value.TryGetInt32(out var n) : int.TryParse(value.GetString(), CultureInfo.InvariantCulture, out n)) ? n : int.MinValue;
+
+    private async Task<(JsonElement? Json, DeliveryResult? Failure)> PostAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(Options.TimeoutSeconds));
+        try
+        {
+            using var content = new FormUrlEncodedContent(form);
+            using var response = await http.PostAsync(new Uri(Options.EffectiveBaseUrl + path), content, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return (null, DeliveryResult.Configuration($"HTTP {(int)response.StatusCode}: the gateway refused the credentials"));
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, DeliveryResult.Transient($"HTTP {(int)response.StatusCode} from the gateway"));
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                return (document.RootElement.Clone(), null);
+            }
+            catch (JsonException)
+            {
+                return (null, DeliveryResult.Transient("the gateway answered something that is not JSON"));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, DeliveryResult.Transient($"the gateway did not answer within {Options.TimeoutSeconds} s"));
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, DeliveryResult.Transient($"cannot reach the gateway: {ex.Message}"));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Connector.Testing;
+
+/// <summary>SMSC.ru as SMS_API.md §A.2 describes it: <c>send.php</c> and <c>status.php</c> with <c>fmt=3</c>, error codes, client ids.</summary>
+public sealed class SmscEmulator : SmsGatewayEmulator
+{
+    public const string Login = "school-login";
+    public const string Password = "emulator-password";
+
+    public static async Task<SmscEmulator> StartNewAsync()
+    {
+        var emulator = new SmscEmulator();
+        await emulator.StartAsync();
+        return emulator;
+    }
+
+    protected override void Map(WebApplication app)
+    {
+        app.MapPost("/sys/send.php", async context =>
+        {
+            if (await TransportFaultAsync(context)) return;
+            var form = await context.Request.ReadFormAsync();
+            if (await RefusedAsync(context, form)) return;
+            var digits = form["phones"].ToString().TrimStart('+');
+            var text = form["mes"].ToString();
+            var id = form["id"].ToString();
+            object answer =
+                !IsRussianMobile(digits) || InvalidNumbers.ContainsKey(digits) ? new { error = "invalid phone", error_code = 7, id }
+                : DailyLimitReached.ContainsKey(digits) ? new { error = "message to phone is denied", error_code = 8, id }
+                : IsRepeat(digits, text) ? new { error = "duplicate request, wait a minute", error_code = 9, id }
+                : new { id = Accept(digits, text, id.Length > 0 ? id : null), cnt = 1 };
+            await context.Response.WriteAsJsonAsync(answer);
+        });
+        app.MapPost("/sys/status.php", async context =>
+        {
+            if (await TransportFaultAsync(context)) return;
+            var form = await context.Request.ReadFormAsync();
+            if (await RefusedAsync(context, form)) return;
+            var phones = form["phone"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var ids = form["id"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var statuses = ids.Zip(phones).Select(pair =>
+            {
+                var (id, phone) = pair;
+                var sms = Received.FirstOrDefault(r => r.Id == id && r.Phone == phone.TrimStart('+'));
+                var status = sms is null ? -3 : Undeliverable.ContainsKey(sms.Phone) ? 20 : 1;
+                return new { status, last_date = "22.11.2026 12:00:00", last_timestamp = 1795348800, flag = 0, err = status == 20 ? 1 : 0, id, phone };
+            });
+            await context.Response.WriteAsJsonAsync(statuses);
+        });
+        app.MapPost("/sys/balance.php", async context =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            if (await RefusedAsync(context, form)) return;
+            await context.Response.WriteAsJsonAsync(new { balance = "812.40" });
+        });
+    }
+
+    private async Task<bool> RefusedAsync(HttpContext context, IFormCollection form)
+    {
+        object? error = form["login"] != Login || form["psw"] != Password || Fault == SmsFault.BadCredentials ? new { error = "authorise error", error_code = 2 }
+            : Fault == SmsFault.InsufficientFunds ? new { error = "no money", error_code = 3 }
+            : Fault == SmsFault.ServiceUnavailable ? new { error = "IP temporarily blocked", error_code = 4 }
+            : null;
+        if (error is null) return false;
+        await context.Response.WriteAsJsonAsync(error);
+        return true;
+    }
+}
