@@ -34,6 +34,9 @@ public static class NotifierServiceCollectionExtensions
                 services.AddHttpClient<SmsRuChannel>();
                 services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmsRuChannel>());
                 break;
+            case SmsGatewayKind.File:
+                services.AddSingleton<INotificationChannel, SmsFileChannel>();
+                break;
             case SmsGatewayKind.Smsc:
                 services.AddHttpClient<SmscChannel>();
                 services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmscChannel>());

@@ -10,6 +10,7 @@ public sealed class JournalFolder(string path)
 
     private readonly List<string> pupils = [];
     private readonly List<(string Id, string Name, string? Email, string? Phone)> guardians = [];
+    private readonly Dictionary<string, string> preferred = [];
     private readonly Dictionary<string, List<string>> children = [];
     private readonly List<string> lessons = [];
     private readonly List<string> attendance = [];
@@ -33,6 +34,12 @@ public sealed class JournalFolder(string path)
     public JournalFolder Guardian(string id, string fullName, string? email, string? phone = null)
     {
         guardians.Add((id, fullName, email, phone));
+        return this;
+    }
+
+    public JournalFolder Preferred(string guardianId, string channel)
+    {
+        preferred[guardianId] = channel;
         return this;
     }
 
@@ -68,7 +75,7 @@ public sealed class JournalFolder(string path)
         var utf8 = new UTF8Encoding(false);
         File.WriteAllLines(System.IO.Path.Combine(Path, "pupils.csv"), ["id;last_name;first_name;middle_name;class;grade;birth_date;active", .. pupils], utf8);
         File.WriteAllLines(System.IO.Path.Combine(Path, "guardians.csv"),
-            ["id;full_name;email;phone;pupil_ids;preferred_channel", .. guardians.Select(g => $"{g.Id};{g.Name};{g.Email};{g.Phone};{string.Join(',', children.GetValueOrDefault(g.Id) ?? [])};")], utf8);
+            ["id;full_name;email;phone;pupil_ids;preferred_channel", .. guardians.Select(g => $"{g.Id};{g.Name};{g.Email};{g.Phone};{string.Join(',', children.GetValueOrDefault(g.Id) ?? [])};{preferred.GetValueOrDefault(g.Id)}")], utf8);
         File.WriteAllLines(System.IO.Path.Combine(Path, "lessons.csv"), ["date;class;lesson;subject;taken_at", .. lessons], utf8);
         File.WriteAllLines(System.IO.Path.Combine(Path, "attendance.csv"), ["date;pupil_id;lesson;code;recorded_at", .. attendance], utf8);
     }

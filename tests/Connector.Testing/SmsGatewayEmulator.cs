@@ -14,12 +14,16 @@ namespace Connector.Testing;
 public abstract class SmsGatewayEmulator : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedSms> received = new();
+    private readonly ConcurrentDictionary<string, int> requests = new();
     private WebApplication? app;
     private int nextId = 10000000;
 
     public string BaseUrl { get; private set; } = "";
 
     public IReadOnlyList<ReceivedSms> Received => received.ToList();
+
+    /// <summary>How many requests reached each path, answered or refused.</summary>
+    public int Requests(string path) => requests.GetValueOrDefault(path);
 
     /// <summary>The fault every request meets, until set back to None.</summary>
     public SmsFault Fault { get; set; }
@@ -40,6 +44,11 @@ public abstract class SmsGatewayEmulator : IAsyncDisposable
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            requests.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, n) => n + 1);
+            await next(context);
+        });
         Map(app);
         await app.StartAsync();
         BaseUrl = $"http://127.0.0.1:{port}";

@@ -71,6 +71,23 @@ public sealed class TestInstallation : IDisposable
 
     public string Outbox => System.IO.Path.Combine(Home, "outbox");
 
+    /// <summary>Secrets, as the environment gives them to the real service: never written into the settings file.</summary>
+    public Dictionary<string, string> Secrets { get; } = [];
+
+    public TestInstallation UseSmsRu(string baseUrl)
+    {
+        Connector["Sms"] = new JsonObject { ["Gateway"] = "SmsRu", ["BaseUrl"] = baseUrl, ["TimeoutSeconds"] = 5 };
+        Secrets["Connector:Sms:ApiId"] = SmsRuEmulator.ApiId;
+        return this;
+    }
+
+    public TestInstallation UseSmsc(string baseUrl)
+    {
+        Connector["Sms"] = new JsonObject { ["Gateway"] = "Smsc", ["BaseUrl"] = baseUrl, ["Login"] = SmscEmulator.Login, ["TimeoutSeconds"] = 5 };
+        Secrets["Connector:Sms:Password"] = SmscEmulator.Password;
+        return this;
+    }
+
     public TestInstallation UseSmtp(int port)
     {
         Connector["Email"]!["Transport"] = "Smtp";
@@ -89,7 +106,8 @@ public sealed class TestInstallation : IDisposable
     {
         Save();
         var paths = new ConnectorPaths(Home);
-        return ConnectorHost.Build(paths, ConnectorHost.LoadConfiguration(paths, demo: false), ScheduleMode.Replay, clock, logging =>
+        var secrets = Secrets.ToDictionary(s => s.Key, s => (string?)s.Value);
+        return ConnectorHost.Build(paths, ConnectorHost.LoadConfiguration(paths, demo: false, secrets), ScheduleMode.Replay, clock, logging =>
         {
             logging.ClearProviders();
             if (log is not null) logging.AddProvider(log);
@@ -97,8 +115,12 @@ public sealed class TestInstallation : IDisposable
     }
 
     /// <summary>Runs the real executable (<c>dotnet Connector.dll</c>) against this installation.</summary>
-    public Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string>? environment = null, params string[] arguments) =>
-        ConnectorProcess.RunAsync(Home, environment, [.. arguments, "--home", Home]);
+    public Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
+    {
+        var variables = Secrets.ToDictionary(s => "CONNECTOR__" + s.Key["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
+        return ConnectorProcess.RunAsync(Home, variables, [.. arguments, "--home", Home]);
+    }
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Connector.Abstractions.Schools;
 
 namespace Connector.Cli;
 
@@ -29,9 +30,21 @@ internal static class ConnectorCommandLine
         generate.SetAction((result, ct) => DemoCommand.GenerateAsync(result.GetValue(home), result.GetValue(output)!, ct));
         demo.Subcommands.Add(generate);
 
+        var school = new Option<string>("--school") { Description = "Код школы из настроек (Connector:Schools:N:Id).", Required = true };
+        var guardian = new Option<string>("--guardian") { Description = "Код представителя в журнале.", Required = true };
+        var channel = new Option<ChannelKind>("--channel") { Description = "Канал: Email или Sms.", Required = true };
+        var optOut = new Option<bool>("--opt-out") { Description = "Отказ от канала (без флага — согласие)." };
+        var source = new Option<string>("--source") { Description = "Основание: например, «заявление от 01.09.2026».", Required = true };
+        var consent = new Command("consent", "Записать согласие или отказ представителя от канала (e-mail, SMS) с датой и основанием.")
+        {
+            school, guardian, channel, optOut, source,
+        };
+        consent.SetAction((result, ct) => ConsentCommand.SetAsync(result.GetValue(home), result.GetValue(school)!, result.GetValue(guardian)!,
+            result.GetValue(channel), result.GetValue(optOut), result.GetValue(source)!, ct));
+
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo,
+            home, run, once, check, demo, consent,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

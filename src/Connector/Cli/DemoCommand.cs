@@ -65,10 +65,13 @@ internal static class DemoCommand
         }
 
         var pickup = paths.Resolve(email.PickupDirectory);
-        if (!Directory.Exists(pickup)) return;
-        foreach (var school in options.Schools)
+        foreach (var (folder, pattern) in new[] { (pickup, "*_{0}_*.eml"), (Path.Combine(pickup, "sms"), "*_{0}_*.txt") })
         {
-            foreach (var file in Directory.GetFiles(pickup, $"*_{school.Id}_*.eml")) File.Delete(file);
+            if (!Directory.Exists(folder)) continue;
+            foreach (var school in options.Schools)
+            {
+                foreach (var file in Directory.GetFiles(folder, string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, school.Id))) File.Delete(file);
+            }
         }
     }
 }

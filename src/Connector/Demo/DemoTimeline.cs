@@ -78,13 +78,13 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         {
             counts.Sent += sent;
             counts.Cancelled += cancelled;
-            output.WriteLine($"{time}  отправлено писем родителям: {sent}{(cancelled > 0 ? $"; отменено до отправки: {cancelled}" : "")}{(failed > 0 ? $"; не доставлено: {failed}" : "")}");
+            output.WriteLine($"{time}  отправлено сообщений родителям: {sent}{(cancelled > 0 ? $"; отменено до отправки: {cancelled}" : "")}{(failed > 0 ? $"; не доставлено: {failed}" : "")}");
         }
 
         if (unreachable > 0)
         {
             counts.Unreachable += unreachable;
-            output.WriteLine($"{time}  у представителя нет e-mail, нужен звонок классного руководителя: {unreachable}");
+            output.WriteLine($"{time}  представителя не достичь ни e-mail, ни SMS, нужен звонок классного руководителя: {unreachable}");
         }
 
         if (corrected.Count > 0)
@@ -99,7 +99,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
     {
         output.WriteLine();
         var table = new Table().Title("Итоги демонстрации").Border(TableBorder.Rounded);
-        table.AddColumns("Дата", "Пропуски без причины", "Писем отправлено", "Причина до отправки", "Писем отменено", "Исправлено после письма", "Нет e-mail");
+        table.AddColumns("Дата", "Пропуски без причины", "Сообщений отправлено", "Причина до отправки", "Отменено до отправки", "Исправлено после сообщения", "Нет контакта");
         var total = new DayCounts();
         foreach (var (date, c) in days)
         {
@@ -117,7 +117,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         });
         console.Profile.Width = Math.Max(console.Profile.Width, 110);
         console.Write(table);
-        output.WriteLine($"Время демонстрации: {elapsed.TotalSeconds:F0} с. Письма лежат в папке outbox/ (файлы .eml открываются почтовой программой).");
+        output.WriteLine($"Время демонстрации: {elapsed.TotalSeconds:F0} с. Письма лежат в папке outbox/ (файлы .eml открываются почтовой программой), SMS — в outbox/sms/.");
     }
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);

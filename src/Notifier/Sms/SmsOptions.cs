@@ -5,7 +5,7 @@ public sealed class SmsOptions
 {
     public const string SectionName = "Connector:Sms";
 
-    /// <summary>None (no SMS), SmsRu or Smsc.</summary>
+    /// <summary>None (no SMS), SmsRu, Smsc, or File (SMS written as files next to the e-mail pickup folder, for trials).</summary>
     public SmsGatewayKind Gateway { get; set; } = SmsGatewayKind.None;
 
     /// <summary>The gateway's address; the real one by default, an emulator's in tests.</summary>
@@ -46,4 +46,5 @@ public enum SmsGatewayKind
     None,
     SmsRu,
     Smsc,
+    File,
 }

@@ -95,7 +95,7 @@ public sealed class MessageTemplates
         }
     }
 
-    /// <summary>Template logic leaves runs of blank lines; a message has at most one blank line in a row.</summary>
+    /// <summary>Template logic leaves runs of blank lines; a message has at most one blank line in a row and none at its ends (an SMS pays for every character).</summary>
     private static string Normalize(string text)
     {
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd()).ToList();
@@ -106,6 +106,6 @@ public sealed class MessageTemplates
             result.Add(line);
         }
 
-        return string.Join('\n', result).Trim() + "\n";
+        return string.Join('\n', result).Trim();
     }
 }

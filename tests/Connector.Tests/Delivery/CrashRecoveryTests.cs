@@ -78,6 +78,10 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
 
     public void Dispose() => install.Dispose();
 
+    internal static string Email(int guardian) => $"family{guardian}@example.com";
+
+    internal static string PhoneDigits(int guardian) => $"7900555000{guardian}";
+
     private static Dictionary<string, string> Crash(string point) => new() { ["CONNECTOR_CRASH_AT"] = point };
 
     private static string Today { get; set; } = "";
@@ -86,7 +90,7 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
     /// <c>once</c> runs on the real clock, so the school is put in the time zone where it is now around midday, and
     /// today is declared a school day (as a Saturday worked instead of a holiday would be).
     /// </summary>
-    private static TestInstallation InstallationAtMidday()
+    internal static TestInstallation InstallationAtMidday(int guardians = 0)
     {
         var utc = DateTimeOffset.UtcNow;
         var offset = Enumerable.Range(-12, 27).First(h => (utc.Hour + h + 24) % 24 is >= 11 and < 13);
@@ -109,6 +113,12 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
             .Guardian("g3", "Орлова Ольга Петровна", "olga@example.com")
             .Lessons("7Б", today, 2)
             .Mark(today, "p1", 1, "Н");
+        for (var g = 1; g <= guardians; g++)
+        {
+            install.Journal.Pupil($"c{g}", $"Ученик{g} Иван Сергеевич", "7Б", $"f{g}").Guardian($"f{g}", $"Родитель{g} Мария Ивановна", Email(g), "+" + PhoneDigits(g))
+                .Mark(today, $"c{g}", 2, "Н");
+        }
+
         return install;
     }
 }

@@ -28,11 +28,11 @@ public sealed class MessageTemplatesTests
         var siblings = Repository.Render("absence.sms", Notice(Pupil("Полина Белова", "Полина", "5А", 1), Pupil("Егор Белов", "Егор", "8А", 2)));
         var nextDay = Repository.Render("absence.sms", Notice(Pupil("Иван Петров", "Иван", "7Б", 3)) with { ShortDateText = "10.11" });
 
-        Assert.Equal("Школа № 1: 09.11 Иван (7Б) пропуск 3 ур. Причина не указана. Сообщите школе: +7 (900) 000-00-01\n", one.Body);
+        Assert.Equal("Школа № 1: 09.11 Иван (7Б) пропуск 3 ур. Причина не указана. Сообщите школе: +7 (900) 000-00-01", one.Body);
         Assert.Null(one.Subject);
-        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(one.Body.TrimEnd()) <= 2);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(one.Body) <= 2);
         Assert.Contains("Полина (5А) пропуск 1 ур.; Егор (8А) пропуск 2 ур.", siblings.Body, StringComparison.Ordinal);
-        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(siblings.Body.TrimEnd()) <= 2);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(siblings.Body) <= 2);
         Assert.DoesNotContain("Петров", one.Body, StringComparison.Ordinal);
         Assert.NotEqual(one.Body, nextDay.Body);
     }
@@ -48,7 +48,7 @@ public sealed class MessageTemplatesTests
 
         Assert.Equal("Школа № 1: уточнение о пропуске 9 ноября 2026 г.", email.Subject);
         Assert.Contains("Ранее мы сообщили о пропуске уроков 9 ноября 2026 г. (Иван Петров, 7Б класс). Учитель исправил отметку в журнале: ребёнок был на уроках.", email.Body, StringComparison.Ordinal);
-        Assert.Equal("Школа № 1: 09.11 Иван (7Б): причина пропуска получена. Спасибо!\n", sms.Body);
+        Assert.Equal("Школа № 1: 09.11 Иван (7Б): причина пропуска получена. Спасибо!", sms.Body);
     }
 
     [Fact]
@@ -84,8 +84,8 @@ public sealed class MessageTemplatesTests
         File.WriteAllText(file, "Второй {{SchoolName}}");
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(1));
 
-        Assert.Equal("Первый вариант\n", first);
-        Assert.Equal("Второй вариант\n", templates.Render("note", new { SchoolName = "вариант" }).Body);
+        Assert.Equal("Первый вариант", first);
+        Assert.Equal("Второй вариант", templates.Render("note", new { SchoolName = "вариант" }).Body);
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -1,0 +1,65 @@
+using Connector.Abstractions.Schools;
+using Connector.Configuration;
+using Connector.Scheduling;
+using Connector.Schools;
+using Connector.Store;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Connector.Cli;
+
+/// <summary>
+/// <c>consent</c>: records a guardian's consent to, or refusal of, a channel, with the date and the basis
+/// (a written statement, a phone call), and lists what is recorded. The channel policy obeys it from the next message on.
+/// </summary>
+internal static class ConsentCommand
+{
+    public static async Task<int> SetAsync(string? home, string schoolId, string guardianId, ChannelKind channel, bool optOut, string source, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        if (await OpenAsync(home) is not { } host) return ExitCodes.Configuration;
+        using (host)
+        {
+            if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out _))
+            {
+                Console.Error.WriteLine($"Школа '{schoolId}' не настроена.");
+                return ExitCodes.Configuration;
+            }
+
+            var database = host.Services.GetRequiredService<ConnectorDatabase>();
+            var now = TimeProvider.System.GetUtcNow();
+            var known = await database.InTransactionAsync(async (db, tx) =>
+            {
+                var exists = await db.ExecuteScalarAsync<int>(
+                    "SELECT COUNT(*) FROM guardians WHERE school_id = @schoolId AND guardian_id = @guardianId", new { schoolId, guardianId }, tx).ConfigureAwait(false);
+                if (exists == 0) return false;
+                await db.ExecuteAsync(
+                    """
+                    INSERT INTO guardian_consents (school_id, guardian_id, channel, status, recorded_at, source) VALUES (@schoolId, @guardianId, @channel, @status, @at, @source)
+                    ON CONFLICT (school_id, guardian_id, channel) DO UPDATE SET status = excluded.status, recorded_at = excluded.recorded_at, source = excluded.source
+                    """,
+                    new { schoolId, guardianId, channel = channel.ToString(), status = optOut ? "opt-out" : "consent", at = StoreTime.Format(now), source }, tx).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+
+            if (!known)
+            {
+                Console.Error.WriteLine($"Представителя '{guardianId}' нет в журнале школы {schoolId} (список обновляется при опросе).");
+                return ExitCodes.Configuration;
+            }
+
+            Console.WriteLine($"Записано: представитель {guardianId}, канал {channel}: {(optOut ? "отказ" : "согласие")}; основание: {source}; {now:dd.MM.yyyy HH:mm} UTC.");
+            return ExitCodes.Ok;
+        }
+    }
+
+    private static Task<Microsoft.Extensions.Hosting.IHost?> OpenAsync(string? home)
+    {
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(null);
+        var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
+        if (ConsoleText.SettingsAreValid(host)) return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(host);
+        host.Dispose();
+        return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(null);
+    }
+}

@@ -1,0 +1,41 @@
+using Connector.Demo;
+using Connector.Store;
+using Connector.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Connector.Tests.Delivery;
+
+public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<MaildevServer>, IDisposable
+{
+    private static readonly DateOnly Monday = new(2026, 11, 9);
+    private readonly TestInstallation install = new();
+
+    [Fact]
+    public async Task ABurstOfNotices_LeavesAtTheConfiguredRate_InTheOrderTheyWereQueued()
+    {
+        await maildev.ClearAsync();
+        install.UseSmtp(maildev.SmtpPort);
+        install.Connector["Email"]!["MessagesPerMinute"] = 10;
+        install.Journal.Lessons("7Б", Monday, 2);
+        for (var i = 1; i <= 25; i++)
+        {
+            install.Journal.Pupil($"p{i:D2}", $"Ученик{i:D2} Иван Сергеевич", "7Б", $"g{i:D2}").Guardian($"g{i:D2}", $"Родитель{i:D2} Мария Ивановна", $"parent{i:D2}@example.com")
+                .Mark(Monday, $"p{i:D2}", 1, "Н");
+        }
+
+        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        using var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var sent = (await db.QueryAsync<(long Id, string SentAt)>("SELECT id, sent_at FROM outbox WHERE state = 'sent' ORDER BY sent_at, id")).ToList();
+        var perMinute = sent.GroupBy(s => StoreTime.ParseInstant(s.SentAt).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)).Select(g => g.Count()).ToList();
+        Assert.Equal([10, 10, 5], perMinute);
+        Assert.Equal(sent.Select(s => s.Id).Order(), sent.Select(s => s.Id));
+        Assert.Equal(25, (await maildev.GetEmailsAsync()).Count);
+    }
+
+    public void Dispose() => install.Dispose();
+}
