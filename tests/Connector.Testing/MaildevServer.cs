@@ -57,8 +57,25 @@ public sealed class MaildevServer : IAsyncLifetime
         }
     }
 
-    public async Task<IReadOnlyList<ReceivedEmail>> GetEmailsAsync() =>
-        await http.GetFromJsonAsync<List<ReceivedEmail>>("email") ?? [];
+    /// <summary>
+    /// What arrived. maildev lists a message a moment after its SMTP side accepted it, so this waits (up to ten
+    /// seconds) until at least <paramref name="atLeast"/> are listed, then a little longer for any stragglers, so that
+    /// "nobody else got one" is asserted on everything that was sent.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedEmail>> GetEmailsAsync(int atLeast = 0)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<ReceivedEmail> emails;
+        while ((emails = await ReadAsync()).Count < atLeast && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(300);
+        return await ReadAsync();
+    }
+
+    private async Task<List<ReceivedEmail>> ReadAsync() => await http.GetFromJsonAsync<List<ReceivedEmail>>("email") ?? [];
 
     public Task ClearAsync() => http.DeleteAsync("email/all");
 

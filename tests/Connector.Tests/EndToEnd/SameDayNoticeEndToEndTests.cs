@@ -32,7 +32,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
 
-        var all = await maildev.GetEmailsAsync();
+        var all = await maildev.GetEmailsAsync(atLeast: 9);
         var emails = all.Where(e => e.Subject.Contains("пропуск уроков", StringComparison.Ordinal)).ToList();
         var received = emails.Select(e => (e.Recipient, e.Subject)).OrderBy(x => x.Recipient).ThenBy(x => x.Subject).ToList();
         Assert.Equal(

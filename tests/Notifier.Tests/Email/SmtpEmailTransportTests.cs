@@ -19,7 +19,7 @@ public sealed class SmtpEmailTransportTests(MaildevServer maildev) : IClassFixtu
         var result = await channel.SendAsync(message, CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.Accepted, result.Outcome);
-        var received = Assert.Single(await maildev.GetEmailsAsync());
+        var received = Assert.Single(await maildev.GetEmailsAsync(atLeast: 1));
         Assert.Equal("maria@example.com", received.Recipient);
         Assert.Equal("Школа № 1: пропуск уроков 9 ноября 2026 г.", received.Subject);
         Assert.Contains("Здравствуйте, Мария Ивановна!", received.Text, StringComparison.Ordinal);
