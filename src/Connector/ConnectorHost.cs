@@ -1,6 +1,9 @@
 using Connector.Adapters.Generic;
+using Connector.Calendar;
 using Connector.Configuration;
 using Connector.Delivery;
+using Connector.Escalation;
+using Connector.Thresholds;
 using Connector.Notifier;
 using Connector.Notifier.Email;
 using Connector.Notifier.Sms;
@@ -73,6 +76,8 @@ internal static class ConnectorHost
         services.AddGenericJournalAdapters(paths.Home);
         services.AddNotifier(paths.Home, templates, configuration.GetValue<SmsGatewayKind>($"{SmsOptions.SectionName}:{nameof(SmsOptions.Gateway)}"));
 
+        services.AddSingleton(_ => ProductionCalendar.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.CalendarDirectory)}"] ?? "config/calendars")));
+        services.AddSingleton(_ => RuleProfiles.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)}"] ?? "config/profiles")));
         services.AddSingleton<SchoolRegistry>();
         services.AddSingleton(sp => new ConnectorDatabase(
             Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), "connector.db")));
@@ -84,6 +89,7 @@ internal static class ConnectorHost
         services.AddSingleton<SentRecorder>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<DeliveryStatusChecker>();
+        services.AddSingleton<JournalWriter>();
 
         services.AddQuartz(q =>
         {

@@ -66,6 +66,15 @@ internal static partial class Log
     [LoggerMessage(2012, LogLevel.Warning, "School {SchoolId}: the SMS gateway could not be asked about delivery: {Detail}")]
     public static partial void StatusUnavailable(ILogger logger, string schoolId, string detail);
 
+    [LoggerMessage(1008, LogLevel.Information, "School {SchoolId}: {Breaches} threshold levels reached; {Cases} escalation cases opened")]
+    public static partial void Breaches(ILogger logger, string schoolId, int breaches, int cases);
+
+    [LoggerMessage(4001, LogLevel.Information, "School {SchoolId}: flag {Key} written to the journal")]
+    public static partial void FlagWritten(ILogger logger, string schoolId, string key);
+
+    [LoggerMessage(4002, LogLevel.Warning, "School {SchoolId}: flag {Key} could not be written ({Failure}): {Message}")]
+    public static partial void FlagNotWritten(ILogger logger, string schoolId, string key, string failure, string message);
+
     [LoggerMessage(3001, LogLevel.Information, "Scheduled school {SchoolId} ({TimeZone}): poll every {Interval} min {Start}–{End} school-local; outbox every {Delivery} s")]
     public static partial void Scheduled(ILogger logger, string schoolId, string timeZone, int interval, string start, string end, int delivery);
 }

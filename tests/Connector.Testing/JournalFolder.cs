@@ -17,11 +17,13 @@ public sealed class JournalFolder(string path)
 
     public string Path { get; } = path;
 
-    public JournalFolder Pupil(string id, string fullName, string className, params string[] guardianIds)
+    public JournalFolder Pupil(string id, string fullName, string className, params string[] guardianIds) => Pupil(id, fullName, className, null, guardianIds);
+
+    public JournalFolder Pupil(string id, string fullName, string className, DateOnly? enrolledOn, params string[] guardianIds)
     {
         var parts = fullName.Split(' ');
         var grade = new string(className.TakeWhile(char.IsDigit).ToArray());
-        pupils.Add($"{id};{parts[0]};{parts[1]};{(parts.Length > 2 ? parts[2] : "")};{className};{grade};;1");
+        pupils.Add($"{id};{parts[0]};{parts[1]};{(parts.Length > 2 ? parts[2] : "")};{className};{grade};;1;{enrolledOn:yyyy-MM-dd}");
         foreach (var g in guardianIds)
         {
             if (!children.TryGetValue(g, out var list)) children[g] = list = [];
@@ -73,7 +75,7 @@ public sealed class JournalFolder(string path)
     {
         Directory.CreateDirectory(Path);
         var utf8 = new UTF8Encoding(false);
-        File.WriteAllLines(System.IO.Path.Combine(Path, "pupils.csv"), ["id;last_name;first_name;middle_name;class;grade;birth_date;active", .. pupils], utf8);
+        File.WriteAllLines(System.IO.Path.Combine(Path, "pupils.csv"), ["id;last_name;first_name;middle_name;class;grade;birth_date;active;enrolled_on", .. pupils], utf8);
         File.WriteAllLines(System.IO.Path.Combine(Path, "guardians.csv"),
             ["id;full_name;email;phone;pupil_ids;preferred_channel", .. guardians.Select(g => $"{g.Id};{g.Name};{g.Email};{g.Phone};{string.Join(',', children.GetValueOrDefault(g.Id) ?? [])};{preferred.GetValueOrDefault(g.Id)}")], utf8);
         File.WriteAllLines(System.IO.Path.Combine(Path, "lessons.csv"), ["date;class;lesson;subject;taken_at", .. lessons], utf8);

@@ -18,11 +18,15 @@ public sealed class TestInstallation : IDisposable
     {
         Home = Directory.CreateTempSubdirectory("connector-test-").FullName;
         Journal = new JournalFolder(System.IO.Path.Combine(Home, "journal"));
-        var templates = System.IO.Path.Combine(Home, "config", "templates");
-        Directory.CreateDirectory(templates);
-        foreach (var file in Directory.GetFiles(System.IO.Path.Combine(RepositoryRoot.Path, "config", "templates")))
+        // The repository's templates, rule profiles and production calendars, as an installation ships them.
+        foreach (var folder in new[] { "templates", "profiles", "calendars" })
         {
-            File.Copy(file, System.IO.Path.Combine(templates, System.IO.Path.GetFileName(file)));
+            var target = System.IO.Path.Combine(Home, "config", folder);
+            Directory.CreateDirectory(target);
+            foreach (var file in Directory.GetFiles(System.IO.Path.Combine(RepositoryRoot.Path, "config", folder)))
+            {
+                File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+            }
         }
 
         Settings = new JsonObject

@@ -57,9 +57,16 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
                 birth = b;
             }
 
+            DateOnly? enrolled = null;
+            if (row["enrolled_on"].Length > 0)
+            {
+                if (!TryDate(row["enrolled_on"], out var e)) { problems.Add(new(row.Location, $"enrolled_on '{row["enrolled_on"]}' is not a date (yyyy-mm-dd)")); continue; }
+                enrolled = e;
+            }
+
             var active = row["active"].Length == 0 || IsYes(row["active"]);
             var fullName = string.Join(' ', new[] { row["last_name"], row["first_name"], row["middle_name"] }.Where(s => s.Length > 0));
-            pupils[id] = new Pupil(id, fullName, className, grade, [], active, birth);
+            pupils[id] = new Pupil(id, fullName, className, grade, [], active, birth, enrolled);
         }
 
         return pupils;

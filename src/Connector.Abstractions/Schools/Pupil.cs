@@ -8,6 +8,7 @@ namespace Connector.Abstractions.Schools;
 /// <param name="GuardianIds">The ids of the pupil's guardians (legal representatives).</param>
 /// <param name="Active">False once the pupil has left the school.</param>
 /// <param name="BirthDate">Date of birth where the journal gives it (some reports require it).</param>
+/// <param name="EnrolledOn">When the pupil joined the school, if this school year: lessons before it are not theirs.</param>
 public sealed record Pupil(
     string Id,
     string FullName,
@@ -15,4 +16,5 @@ public sealed record Pupil(
     int Grade,
     IReadOnlyList<string> GuardianIds,
     bool Active = true,
-    DateOnly? BirthDate = null);
+    DateOnly? BirthDate = null,
+    DateOnly? EnrolledOn = null);

@@ -14,4 +14,10 @@ internal sealed class DecisionSummary
     public int Unreachable { get; set; }
 
     public List<string> WithoutGuardians { get; } = [];
+
+    /// <summary>Threshold levels reached for the first time in their period.</summary>
+    public int Breaches { get; set; }
+
+    /// <summary>Escalation cases opened by them.</summary>
+    public int CasesOpened { get; set; }
 }

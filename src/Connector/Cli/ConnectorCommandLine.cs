@@ -42,9 +42,24 @@ internal static class ConnectorCommandLine
         consent.SetAction((result, ct) => ConsentCommand.SetAsync(result.GetValue(home), result.GetValue(school)!, result.GetValue(guardian)!,
             result.GetValue(channel), result.GetValue(optOut), result.GetValue(source)!, ct));
 
+        var caseId = new Option<long>("--case") { Description = "Номер случая.", Required = true };
+        var all = new Option<bool>("--all") { Description = "Показать и закрытые случаи." };
+        var outcome = new Option<string>("--outcome") { Description = "Что сделано и каков итог шага.", Required = true };
+        var by = new Option<string?>("--by") { Description = "Кто записывает (ФИО)." };
+        var reason = new Option<string>("--reason") { Description = "Почему случай закрывается.", Required = true };
+        var caseList = new Command("list", "Открытые случаи школы: ученик, уровень, текущий шаг, ответственный, срок.") { school, all };
+        caseList.SetAction((r, ct) => CaseCommand.ListAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(all), ct));
+        var caseShow = new Command("show", "Случай целиком: основание, все шаги, сроки и итоги.") { school, caseId };
+        caseShow.SetAction((r, ct) => CaseCommand.ShowAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), ct));
+        var caseRecord = new Command("record", "Записать итог текущего шага; откроется следующий шаг со сроком.") { school, caseId, outcome, by };
+        caseRecord.SetAction((r, ct) => CaseCommand.RecordAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(outcome)!, r.GetValue(by), ct));
+        var caseClose = new Command("close", "Закрыть случай с указанием причины.") { school, caseId, reason };
+        caseClose.SetAction((r, ct) => CaseCommand.CloseAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(reason)!, ct));
+        var cases = new Command("case", "Случаи систематических пропусков и шаги по ним (Совет профилактики, КДНиЗП).") { caseList, caseShow, caseRecord, caseClose };
+
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent,
+            home, run, once, check, demo, consent, cases,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

@@ -13,6 +13,8 @@ internal static class SettingsLoader
         try
         {
             configuration = ConnectorHost.LoadConfiguration(paths, demo, overrides);
+            // The embedded default is the demo: every command then works on the demo installation.
+            if (!demo && ConnectorHost.IsDemoEnabled(configuration)) configuration = ConnectorHost.LoadConfiguration(paths, demo: true, overrides);
             return true;
         }
         catch (FileNotFoundException ex)

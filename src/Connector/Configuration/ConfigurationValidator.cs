@@ -8,6 +8,7 @@ using Connector.Notifier.Email;
 using Connector.Notifier.Sms;
 using Connector.Notifier.Templates;
 using Connector.Schools;
+using Connector.Thresholds;
 using Microsoft.Extensions.Configuration;
 
 namespace Connector.Configuration;
@@ -20,11 +21,10 @@ internal sealed partial class ConfigurationValidator(
     IConfiguration configuration,
     ConnectorPaths paths,
     IEnumerable<IJournalAdapterFactory> factories,
-    MessageTemplates templates)
+    MessageTemplates templates,
+    RuleProfiles profiles,
+    IServiceProvider services)
 {
-
-    /// <summary>The rule profiles known so far.</summary>
-    public static readonly string[] KnownProfiles = ["default"];
 
     private static readonly string[] SecretNames = ["password", "apikey", "api_key", "apiid", "token", "secret", "psw"];
 
@@ -36,6 +36,16 @@ internal sealed partial class ConfigurationValidator(
         ValidateEmail(email, problems);
         ValidateDelivery(options.Delivery, problems);
         ValidateSms(sms, problems);
+        problems.AddRange(profiles.Problems);
+        try
+        {
+            _ = services.GetService(typeof(Calendar.ProductionCalendar));
+        }
+        catch (InvalidDataException ex)
+        {
+            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.CalendarDirectory)}: {ex.Message}");
+        }
+
         var channels = sms.Gateway == SmsGatewayKind.None ? [ChannelKind.Email] : new[] { ChannelKind.Email, ChannelKind.Sms };
         problems.AddRange(templates.Validate(NoticeComposer.TemplatesFor(channels)).Select(p => $"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}: {p}"));
 
@@ -155,7 +165,7 @@ internal sealed partial class ConfigurationValidator(
             problems.Add($"{path}:TimeZone: '{school.TimeZone}' is not an IANA time zone (for example Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)");
         }
 
-        if (!KnownProfiles.Contains(school.Profile)) problems.Add($"{path}:Profile: '{school.Profile}' is not a known profile ({string.Join(", ", KnownProfiles)})");
+        if (!profiles.Ids.Contains(school.Profile)) problems.Add($"{path}:Profile: '{school.Profile}' is not a profile in {ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)} ({string.Join(", ", profiles.Ids.Order())})");
         var start = ParseTime(school.SchoolHoursStart, $"{path}:SchoolHoursStart", problems);
         var end = ParseTime(school.SchoolHoursEnd, $"{path}:SchoolHoursEnd", problems);
         if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} is not after SchoolHoursStart {school.SchoolHoursStart}");

@@ -11,6 +11,12 @@ public sealed class ConnectorOptions
     /// <summary>Message templates; relative paths start at the installation folder.</summary>
     public string TemplateDirectory { get; set; } = "config/templates";
 
+    /// <summary>The Russian production calendar files (ru-YYYY.json); relative paths start at the installation folder.</summary>
+    public string CalendarDirectory { get; set; } = "config/calendars";
+
+    /// <summary>The rule profiles (one JSON file each); relative paths start at the installation folder.</summary>
+    public string ProfileDirectory { get; set; } = "config/profiles";
+
     /// <summary>The embedded demo: when enabled, <c>run</c> replays the demo school's weeks on a fast virtual clock.</summary>
     public DemoOptions Demo { get; set; } = new();
 

@@ -38,7 +38,7 @@ internal static class OutboxWriter
             if (rows.Count > 0 && rows.All(r => r.State == "cancelled"))
             {
                 await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @notBefore, closed_at = NULL, last_error = NULL WHERE id = @id",
-                    new { rows[^1].Id, notBefore = StoreTime.Format(notBefore) }, tx).ConfigureAwait(false);
+                    new { id = rows[^1].Id, notBefore = StoreTime.Format(notBefore) }, tx).ConfigureAwait(false);
                 queued++;
                 continue;
             }

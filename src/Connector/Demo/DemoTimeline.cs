@@ -108,15 +108,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         }
 
         table.AddRow("[bold]Всего[/]", N(total.Found), N(total.Sent), N(total.Explained), N(total.Cancelled), N(total.Corrected), N(total.Unreachable));
-        var redirected = Console.IsOutputRedirected;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output),
-            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
-        console.Profile.Width = Math.Max(console.Profile.Width, 110);
-        console.Write(table);
+        Cli.ConsoleTable.Write(table, output);
         output.WriteLine($"Время демонстрации: {elapsed.TotalSeconds:F0} с. Письма лежат в папке outbox/ (файлы .eml открываются почтовой программой), SMS — в outbox/sms/.");
     }
 

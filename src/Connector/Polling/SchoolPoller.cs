@@ -2,6 +2,8 @@ using Connector.Absences;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
 using Connector.Delivery;
+using Connector.Escalation;
+using Connector.Thresholds;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
@@ -22,6 +24,7 @@ internal sealed class SchoolPoller(
     TimeProvider time,
     SourceProblemReporter problems,
     NoticeRouting routing,
+    RuleProfiles profiles,
     ILogger<SchoolPoller> logger)
 {
     private readonly ResiliencePipeline journalPipeline = new ResiliencePipelineBuilder
@@ -76,6 +79,18 @@ internal sealed class SchoolPoller(
             var made = SameDayAbsenceRule.Decide(days, today, previous);
             var summary = await AbsenceRepository.ApplyAsync(
                 db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, TimeSpan.FromMinutes(school.Options.GracePeriodMinutes)).ConfigureAwait(false);
+
+            var profile = profiles.Get(school.Ref.ProfileId);
+            var breaches = await BreachRepository.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
+            foreach (var breach in breaches)
+            {
+                var kind = breach.Level.NotStarted ? JournalFlagKind.NotStarted : JournalFlagKind.SystematicAbsenceLevel;
+                await JournalFlags.QueueAsync(db, tx, schoolId,
+                    new JournalFlag($"breach:{schoolId}:{breach.PupilId}:{breach.Level.Id}:{breach.Period.Key}", breach.PupilId, kind, today, breach.Describe()), now).ConfigureAwait(false);
+            }
+
+            summary.Breaches = breaches.Count;
+            summary.CasesOpened = await CaseRepository.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
             return (changedMarks, summary);
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
@@ -87,6 +102,7 @@ internal sealed class SchoolPoller(
         }
 
         Log.Polled(logger, schoolId, today, changed, decisions.Opened, decisions.Explained, decisions.Corrected, decisions.Queued, decisions.Unreachable);
+        if (decisions.Breaches > 0) Log.Breaches(logger, schoolId, decisions.Breaches, decisions.CasesOpened);
         return new PollResult(schoolId, false, changed, decisions, reported);
     }
 }

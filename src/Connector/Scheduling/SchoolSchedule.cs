@@ -20,6 +20,8 @@ internal static class SchoolSchedule
 
     public static JobKey CheckDeliveryJob(string schoolId) => new($"sms-status-{schoolId}", Group);
 
+    public static JobKey WriteBackJob(string schoolId) => new($"write-back-{schoolId}", Group);
+
     /// <summary>How often the SMS gateway is asked what became of sent messages.</summary>
     public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMinutes(5);
 
@@ -31,6 +33,8 @@ internal static class SchoolSchedule
             .WithDescription($"Отправка сообщений школы {school.Id}").Build(),
         JobBuilder.Create<CheckDeliveryJob>().WithIdentity(CheckDeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
             .WithDescription($"Проверка доставки SMS школы {school.Id}").Build(),
+        JobBuilder.Create<WriteBackJob>().WithIdentity(WriteBackJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
+            .WithDescription($"Запись отметок в журнал школы {school.Id}").Build(),
     ];
 
     public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
@@ -59,6 +63,13 @@ internal static class SchoolSchedule
         yield return TriggerBuilder.Create()
             .WithIdentity($"sms-status-{school.Id}", Group)
             .ForJob(CheckDeliveryJob(school.Id))
+            .StartAt(startAt)
+            .WithSimpleSchedule(s => s.WithInterval(StatusCheckInterval).RepeatForever()
+                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+            .Build();
+        yield return TriggerBuilder.Create()
+            .WithIdentity($"write-back-{school.Id}", Group)
+            .ForJob(WriteBackJob(school.Id))
             .StartAt(startAt)
             .WithSimpleSchedule(s => s.WithInterval(StatusCheckInterval).RepeatForever()
                 .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))

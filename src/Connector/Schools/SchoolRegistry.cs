@@ -1,5 +1,6 @@
 using System.Globalization;
 using Connector.Abstractions.Journals;
+using Connector.Calendar;
 using Connector.Abstractions.Schools;
 using Connector.Configuration;
 using Microsoft.Extensions.Options;
@@ -11,11 +12,11 @@ internal sealed class SchoolRegistry
 {
     private readonly Lazy<IReadOnlyDictionary<string, SchoolContext>> schools;
 
-    public SchoolRegistry(IOptions<ConnectorOptions> options, IEnumerable<IJournalAdapterFactory> factories)
+    public SchoolRegistry(IOptions<ConnectorOptions> options, IEnumerable<IJournalAdapterFactory> factories, ProductionCalendar production)
     {
         var byKind = factories.ToDictionary(f => f.Kind, StringComparer.OrdinalIgnoreCase);
         schools = new Lazy<IReadOnlyDictionary<string, SchoolContext>>(() =>
-            options.Value.Schools.ToDictionary(s => s.Id, s => Build(s, byKind), StringComparer.Ordinal));
+            options.Value.Schools.ToDictionary(s => s.Id, s => Build(s, byKind, production), StringComparer.Ordinal));
     }
 
     public IReadOnlyCollection<SchoolContext> All => schools.Value.Values.ToList();
@@ -25,7 +26,7 @@ internal sealed class SchoolRegistry
 
     public bool TryGet(string id, out SchoolContext? school) => schools.Value.TryGetValue(id, out school);
 
-    private static SchoolContext Build(SchoolOptions options, IReadOnlyDictionary<string, IJournalAdapterFactory> factories)
+    private static SchoolContext Build(SchoolOptions options, IReadOnlyDictionary<string, IJournalAdapterFactory> factories, ProductionCalendar production)
     {
         var kind = options.Adapter!["Kind"]!;
         var school = new SchoolRef(options.Id, options.Name, options.TimeZone, options.Profile, kind);
@@ -37,7 +38,7 @@ internal sealed class SchoolRegistry
             school,
             options,
             TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone),
-            new SchoolCalendar(options.DaysPerWeek, holidays, options.ExtraSchoolDays.Select(d => SchoolCalendar.ParseRange(d)!.Value.From).ToHashSet()),
+            new SchoolCalendar(production, options.DaysPerWeek, holidays, options.ExtraSchoolDays.Select(d => SchoolCalendar.ParseRange(d)!.Value.From).ToHashSet()),
             TimeOnly.ParseExact(options.SchoolHoursStart, "HH:mm", CultureInfo.InvariantCulture),
             TimeOnly.ParseExact(options.SchoolHoursEnd, "HH:mm", CultureInfo.InvariantCulture),
             (TimeOnly.ParseExact(options.QuietHoursStart, "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(options.QuietHoursEnd, "HH:mm", CultureInfo.InvariantCulture)),

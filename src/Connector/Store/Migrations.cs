@@ -103,5 +103,44 @@ internal static class Migrations
             CREATE TABLE channel_pauses (
                 channel TEXT NOT NULL PRIMARY KEY, paused_until TEXT NOT NULL, reason TEXT NOT NULL, since TEXT NOT NULL);
             """),
+        (3, "thresholds and escalation", """
+            ALTER TABLE pupils ADD COLUMN enrolled_on TEXT NULL;
+
+            -- A level reached by a pupil in a period: fires once per pupil, level and period.
+            CREATE TABLE breaches (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, profile_id TEXT NOT NULL,
+                level_id TEXT NOT NULL, level_rank INTEGER NOT NULL,
+                period_key TEXT NOT NULL, period_name TEXT NOT NULL,
+                share REAL NOT NULL, missed INTEGER NOT NULL, scheduled INTEGER NOT NULL,
+                detected_at TEXT NOT NULL,
+                dropped_at TEXT NULL, dropped_share REAL NULL,   -- a reason recorded later took the pupil below it: shown, not forgotten
+                UNIQUE (school_id, pupil_id, level_id, period_key));
+
+            CREATE TABLE cases (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, profile_id TEXT NOT NULL, level_id TEXT NOT NULL,
+                breach_id INTEGER NOT NULL,
+                opened_at TEXT NOT NULL, opened_on TEXT NOT NULL,
+                state TEXT NOT NULL,                  -- open | closed
+                closed_at TEXT NULL, closed_reason TEXT NULL,
+                UNIQUE (breach_id));
+            CREATE INDEX ix_cases_school ON cases (school_id, state);
+
+            CREATE TABLE case_steps (
+                case_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+                step_id TEXT NOT NULL, name TEXT NOT NULL, owner_role TEXT NOT NULL, source TEXT NOT NULL,
+                due_on TEXT NOT NULL,
+                state TEXT NOT NULL,                  -- pending | done
+                outcome TEXT NULL, recorded_at TEXT NULL, recorded_by TEXT NULL,
+                PRIMARY KEY (case_id, seq));
+
+            -- What the connector writes back to the journal, once each.
+            CREATE TABLE journal_flags (
+                key TEXT NOT NULL PRIMARY KEY,
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, kind TEXT NOT NULL, date TEXT NOT NULL, text TEXT NOT NULL,
+                state TEXT NOT NULL,                  -- pending | written | failed
+                attempts INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, written_at TEXT NULL, last_error TEXT NULL);
+            """),
     ];
 }

@@ -21,12 +21,16 @@ internal static class RosterRepository
         await db.ExecuteAsync("UPDATE pupils SET active = 0 WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
         await db.ExecuteAsync(
             """
-            INSERT INTO pupils (school_id, pupil_id, full_name, class_name, grade, birth_date, active, updated_at)
-            VALUES (@schoolId, @Id, @FullName, @ClassName, @Grade, @BirthDate, @Active, @at)
+            INSERT INTO pupils (school_id, pupil_id, full_name, class_name, grade, birth_date, enrolled_on, active, updated_at)
+            VALUES (@schoolId, @Id, @FullName, @ClassName, @Grade, @BirthDate, @EnrolledOn, @Active, @at)
             ON CONFLICT (school_id, pupil_id) DO UPDATE SET full_name = excluded.full_name, class_name = excluded.class_name,
-                grade = excluded.grade, birth_date = excluded.birth_date, active = excluded.active, updated_at = excluded.updated_at
+                grade = excluded.grade, birth_date = excluded.birth_date, enrolled_on = excluded.enrolled_on, active = excluded.active, updated_at = excluded.updated_at
             """,
-            roster.Pupils.Select(p => new { schoolId, p.Id, p.FullName, p.ClassName, p.Grade, BirthDate = p.BirthDate is { } b ? StoreTime.Format(b) : null, Active = p.Active ? 1 : 0, at }),
+            roster.Pupils.Select(p => new
+            {
+                schoolId, p.Id, p.FullName, p.ClassName, p.Grade, BirthDate = p.BirthDate is { } b ? StoreTime.Format(b) : null,
+                EnrolledOn = p.EnrolledOn is { } e ? StoreTime.Format(e) : null, Active = p.Active ? 1 : 0, at,
+            }),
             tx).ConfigureAwait(false);
         await db.ExecuteAsync(
             """

@@ -59,7 +59,7 @@ public sealed class SchoolScheduleTests
         var registry = new SchoolRegistry(Microsoft.Extensions.Options.Options.Create(new ConnectorOptions
         {
             Schools = [options],
-        }), [new FakeFactory()]);
+        }), [new FakeFactory()], Connector.Calendar.ProductionCalendar.Load(Path.Combine(Connector.Testing.RepositoryRoot.Path, "config", "calendars")));
         options.Adapter = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["A:Kind"] = "fake" }).Build().GetSection("A");
         return registry.Get("school-1");
     }

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Connector.Configuration;
+using Connector.Escalation;
+using Connector.Scheduling;
+using Connector.Schools;
+using Connector.Store;
+using Connector.Thresholds;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace Connector.Cli;
+
+/// <summary><c>case list | show | record | close</c>: the escalation cases, for the social pedagogue and the deputy director, in Russian.</summary>
+internal static class CaseCommand
+{
+    public static Task<int> ListAsync(string? home, string schoolId, bool all, CancellationToken cancellationToken) =>
+        WithSchoolAsync(home, schoolId, async (host, school, db) =>
+        {
+            var cases = (await db.QueryAsync<CaseRow>(
+                $"{CaseRow.Select} WHERE c.school_id = @schoolId {(all ? "" : "AND c.state = 'open'")} ORDER BY s.due_on, c.id",
+                new { schoolId }).ConfigureAwait(false)).ToList();
+            var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
+            var today = school.LocalDate(TimeProvider.System.GetUtcNow());
+            Console.WriteLine($"{(all ? "Все" : "Открытые")} случаи школы {school.Ref.Name} ({profile.Name}): {cases.Count}.");
+            if (cases.Count == 0) return ExitCodes.Ok;
+
+            var table = new Table().Border(TableBorder.Rounded);
+            table.AddColumns("№", "Ученик", "Класс", "Уровень", "Текущий шаг", "Ответственный", "Срок");
+            foreach (var row in cases)
+            {
+                table.AddRow(
+                    row.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(ShortName(row.FullName)), Markup.Escape(row.ClassName),
+                    Markup.Escape(LevelName(profile, row.LevelId)), Markup.Escape(row.StepName ?? (row.State == "closed" ? "закрыт" : "—")),
+                    Markup.Escape(row.OwnerRole is null ? "" : Owner(school, row.OwnerRole, row.ClassName)), Due(row.DueOn, today));
+            }
+
+            ConsoleTable.Write(table, Console.Out);
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    public static Task<int> ShowAsync(string? home, string schoolId, long caseId, CancellationToken cancellationToken) =>
+        WithSchoolAsync(home, schoolId, async (host, school, db) =>
+        {
+            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            if (row is null) return NoSuchCase(schoolId, caseId);
+            var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
+            var breach = await db.QuerySingleAsync<(string Period, double Share, long Missed, long Scheduled, string? DroppedAt, double? DroppedShare)>(
+                "SELECT period_name, share, missed, scheduled, dropped_at, dropped_share FROM breaches WHERE id = (SELECT breach_id FROM cases WHERE id = @caseId)",
+                new { caseId }).ConfigureAwait(false);
+            Console.WriteLine($"Случай № {row.Id}: {row.FullName}, {row.ClassName} класс.");
+            Console.WriteLine($"Уровень: {LevelName(profile, row.LevelId)}; {breach.Period}: пропущено без уважительной причины {breach.Missed} из {breach.Scheduled} уроков ({breach.Share:0.#} %).");
+            if (breach.DroppedAt is not null)
+            {
+                Console.WriteLine($"Внимание: после этого записаны причины, доля снизилась до {breach.DroppedShare:0.#} % — уровень больше не достигается. Решите, закрыть ли случай.");
+            }
+
+            Console.WriteLine($"Открыт {StoreTime.ParseDate(row.OpenedOn):dd.MM.yyyy}; {(row.State == "open" ? "открыт" : $"закрыт: {row.ClosedReason}")}.");
+            var steps = await db.QueryAsync<(long Seq, string Name, string Owner, string Due, string State, string? Outcome, string? By, string Source)>(
+                "SELECT seq, name, owner_role, due_on, state, outcome, recorded_by, source FROM case_steps WHERE case_id = @caseId ORDER BY seq", new { caseId }).ConfigureAwait(false);
+            var today = school.LocalDate(TimeProvider.System.GetUtcNow());
+            foreach (var step in steps)
+            {
+                var state = step.State == "done" ? $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}" : $"срок {Due(step.Due, today)}";
+                Console.WriteLine($"  {step.Seq + 1}. {step.Name} — {Owner(school, step.Owner, row.ClassName)}; {state}. [{step.Source}]");
+            }
+
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    public static Task<int> RecordAsync(string? home, string schoolId, long caseId, string outcome, string? by, CancellationToken cancellationToken) =>
+        WithSchoolAsync(home, schoolId, async (host, school, db) =>
+        {
+            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            if (row is null) return NoSuchCase(schoolId, caseId);
+            if (row.State != "open") return Refuse($"Случай № {caseId} закрыт: {row.ClosedReason}.");
+            var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
+            var now = TimeProvider.System.GetUtcNow();
+            var today = school.LocalDate(now);
+            var next = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
+            {
+                var step = await CaseRepository.RecordAsync(conn, tx, school, profile, caseId, outcome, by ?? Environment.UserName, today, now).ConfigureAwait(false);
+                await JournalFlags.QueueAsync(conn, tx, schoolId, new JournalFlag(
+                    $"case:{schoolId}:{caseId}:{row.StepId}", row.PupilId, JournalFlagKind.EscalationStep, today, $"{row.StepName}: {outcome}"), now).ConfigureAwait(false);
+                return step;
+            }, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Записано: «{row.StepName}» — {outcome}.");
+            Console.WriteLine(next is null
+                ? $"Все шаги выполнены, случай № {caseId} закрыт."
+                : $"Следующий шаг: «{next.Name}», ответственный {Owner(school, next.OwnerRole, row.ClassName)}, срок {next.Due:dd.MM.yyyy}.");
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    public static Task<int> CloseAsync(string? home, string schoolId, long caseId, string reason, CancellationToken cancellationToken) =>
+        WithSchoolAsync(home, schoolId, async (host, school, db) =>
+        {
+            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            if (row is null) return NoSuchCase(schoolId, caseId);
+            if (row.State != "open") return Refuse($"Случай № {caseId} уже закрыт: {row.ClosedReason}.");
+            await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
+            {
+                await CaseRepository.CloseAsync(conn, tx, caseId, reason, TimeProvider.System.GetUtcNow()).ConfigureAwait(false);
+                return 0;
+            }, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Случай № {caseId} закрыт: {reason}.");
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
+    private static async Task<int> WithSchoolAsync(string? home, string schoolId, Func<IHost, SchoolContext, Microsoft.Data.Sqlite.SqliteConnection, Task<int>> work, CancellationToken cancellationToken)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
+        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
+        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school)) return Refuse($"Школа '{schoolId}' не настроена.");
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await work(host, school!, db).ConfigureAwait(false);
+    }
+
+    private static int NoSuchCase(string schoolId, long caseId) => Refuse($"В школе {schoolId} нет случая № {caseId}.");
+
+    private static int Refuse(string message)
+    {
+        Console.Error.WriteLine(message);
+        return ExitCodes.Configuration;
+    }
+
+    private static string LevelName(RuleProfile profile, string levelId) => profile.Levels.FirstOrDefault(l => l.Id == levelId)?.Name ?? levelId;
+
+    private static string Due(string? dueOn, DateOnly today)
+    {
+        if (dueOn is null) return "";
+        var due = StoreTime.ParseDate(dueOn);
+        return $"{due:dd.MM.yyyy}{(due < today ? " (просрочено)" : due == today ? " (сегодня)" : "")}";
+    }
+
+    /// <summary>The person behind a role: the class teacher of the pupil's class, or the first staff member with the role.</summary>
+    private static string Owner(SchoolContext school, string role, string className)
+    {
+        var parsed = Enum.Parse<StaffRole>(role);
+        var person = parsed == StaffRole.ClassTeacher ? school.ClassTeacherOf(className) : school.Staff.FirstOrDefault(s => s.Roles.Contains(parsed));
+        var title = parsed switch
+        {
+            StaffRole.ClassTeacher => "классный руководитель",
+            StaffRole.SocialPedagogue => "социальный педагог",
+            StaffRole.DeputyDirector => "зам. директора по ВР",
+            StaffRole.Director => "директор",
+            _ => "педагог-психолог",
+        };
+        return person is null ? $"{title} (не назначен)" : $"{ShortName(person.FullName)}, {title}";
+    }
+
+    /// <summary>"Белова И. В." from "Белова Ирина Викторовна".</summary>
+    private static string ShortName(string fullName)
+    {
+        var parts = fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == 1 ? fullName : $"{parts[0]} {string.Concat(parts.Skip(1).Select(p => p[0] + "."))}".Replace(".", ". ", StringComparison.Ordinal).TrimEnd();
+    }
+
+    private sealed record CaseRow(long Id, string PupilId, string FullName, string ClassName, string LevelId, string State, string OpenedOn, string? ClosedReason,
+        string? StepId, string? StepName, string? OwnerRole, string? DueOn)
+    {
+        public const string Select = """
+            SELECT c.id AS Id, c.pupil_id AS PupilId, p.full_name AS FullName, p.class_name AS ClassName, c.level_id AS LevelId, c.state AS State,
+                   c.opened_on AS OpenedOn, c.closed_reason AS ClosedReason, s.step_id AS StepId, s.name AS StepName, s.owner_role AS OwnerRole, s.due_on AS DueOn
+            FROM cases c
+            JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
+            LEFT JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending'
+            """;
+    }
+}
