@@ -9,9 +9,11 @@ namespace Connector.Cli;
 /// <summary>What the command line prints for people: Russian, one line per point.</summary>
 internal static class ConsoleText
 {
+    /// <summary>UTF-8 output, and numbers and dates as a Russian reader expects them («16,7 %»).</summary>
     public static void UseUtf8()
     {
         Console.OutputEncoding = Encoding.UTF8;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
     }
 
     /// <summary>Validates the settings before anything starts, printing each problem; false when there are any.</summary>

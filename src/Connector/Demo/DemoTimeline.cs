@@ -16,6 +16,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
 {
     private readonly ConnectorDatabase database = services.GetRequiredService<ConnectorDatabase>();
     private readonly SchoolContext school = services.GetRequiredService<SchoolRegistry>().All.First();
+    private readonly Thresholds.RuleProfiles profiles = services.GetRequiredService<Thresholds.RuleProfiles>();
     private readonly SortedDictionary<DateOnly, DayCounts> days = [];
     private DateTimeOffset since = DateTimeOffset.MinValue;
     private DateOnly? currentDay;
@@ -40,6 +41,13 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
             SELECT p.full_name, p.class_name, a.correction FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
             WHERE a.corrected_at > @from AND a.corrected_at <= @to ORDER BY p.class_name
             """, window).ConfigureAwait(false)).ToList();
+        var breaches = (await db.QueryAsync<(string FullName, string ClassName, string Level, double Share, long CaseId)>(
+            """
+            SELECT p.full_name, p.class_name, b.level_id, b.share, COALESCE(c.id, 0) FROM breaches b
+            JOIN pupils p ON p.school_id = b.school_id AND p.pupil_id = b.pupil_id
+            LEFT JOIN cases c ON c.breach_id = b.id
+            WHERE b.detected_at > @from AND b.detected_at <= @to ORDER BY p.class_name
+            """, window).ConfigureAwait(false)).ToList();
         var explained = await db.ExecuteScalarAsync<int>(
             "SELECT COUNT(*) FROM absences WHERE explained_at > @from AND explained_at <= @to", window).ConfigureAwait(false);
 
@@ -47,7 +55,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         var cancelled = outbox.Count(o => o.State == "cancelled");
         var unreachable = outbox.Count(o => o.State == "unreachable");
         var failed = outbox.Count(o => o.State == "failed");
-        if (found.Count + sent + cancelled + unreachable + failed + corrected.Count + explained == 0) return;
+        if (found.Count + sent + cancelled + unreachable + failed + corrected.Count + explained + breaches.Count == 0) return;
 
         var local = school.LocalTime(now);
         var today = DateOnly.FromDateTime(local);
@@ -87,6 +95,12 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
             output.WriteLine($"{time}  представителя не достичь ни e-mail, ни SMS, нужен звонок классного руководителя: {unreachable}");
         }
 
+        foreach (var b in breaches)
+        {
+            output.WriteLine(string.Create(CultureInfo.GetCultureInfo("ru-RU"),
+                $"{time}  порог: {b.ClassName} {ShortName(b.FullName)} — {LevelName(b.Level)}, {b.Share:0.#} % уроков без уважительной причины{(b.CaseId > 0 ? $"; открыт случай № {b.CaseId}, сроки — в «connector case list»" : "")}"));
+        }
+
         if (corrected.Count > 0)
         {
             counts.Corrected += corrected.Count;
@@ -111,6 +125,9 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         Cli.ConsoleTable.Write(table, output);
         output.WriteLine($"Время демонстрации: {elapsed.TotalSeconds:F0} с. Письма лежат в папке outbox/ (файлы .eml открываются почтовой программой), SMS — в outbox/sms/.");
     }
+
+    private string LevelName(string levelId) =>
+        profiles.Get(school.Ref.ProfileId).Levels.FirstOrDefault(l => l.Id == levelId)?.Name.ToLowerInvariant() ?? levelId;
 
     private static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -17,7 +17,8 @@ internal static class ThresholdEngine
             || (level.HoursAbove is { } hours && counts.Missed > hours)
             || (level.AnyUnexcused && counts.Missed > 0)
             || (level.NotStarted && judged && counts.Attended == 0 && counts.Missed == counts.Scheduled);
-        return reached && (level.ShareBelow is not { } below || share < below);
+        // The level under a higher one: a share that cannot be judged yet does not rule it out.
+        return reached && (!judged || level.ShareBelow is not { } below || share < below);
     }
 
     /// <summary>The most serious level reached for each pupil in each level's period.</summary>

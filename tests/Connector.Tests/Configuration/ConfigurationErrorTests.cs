@@ -103,6 +103,31 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task AWrongProfile_StopsTheService_NamingTheFileTheFieldAndTheProblem()
+    {
+        install.Save();
+        var file = Path.Combine(install.Home, "config", "profiles", "volsk.json");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"ShareAbove\": 30", "\"ShareAbove\": 300", StringComparison.Ordinal));
+
+        var result = await install.RunAsync(null, "run");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("Ошибка настройки: config/profiles/volsk.json: Levels[1].ShareAbove: 300 is not a share between 0 and 100", result.Error.Trim());
+    }
+
+    [Fact]
+    public async Task AnUnknownProfile_IsNamed()
+    {
+        install.School["Profile"] = "moscow";
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("Ошибка настройки: Connector:Schools:0:Profile: 'moscow' is not a profile in Connector:ProfileDirectory (baley, default, krasnodar, tolyatti, volsk, zato-svobodny)", result.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_OnAGoodInstallation_SaysWhatItReached()
     {
         install.Save();

@@ -23,6 +23,14 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.All(emails, e => Assert.Matches("^(absence|correction)_demo_g[0-9]{4}_2026-1[12]-[0-9]{2}_email(_p[0-9]{4})?\\.eml$", Path.GetFileName(e)));
         Assert.Contains(emails, e => Path.GetFileName(e).StartsWith("correction_", StringComparison.Ordinal));
 
+        // The escalation cases the demo opened, as the social pedagogue lists them.
+        var cases = await Run("case", "list", "--school", "demo");
+        Assert.Equal(0, cases.ExitCode);
+        Assert.Matches("Открытые случаи школы .*: [1-9]", cases.Output);
+        Assert.Contains("Систематически", cases.Output, StringComparison.Ordinal);
+        Assert.Contains("классный", cases.Output, StringComparison.Ordinal);
+        Assert.Matches("[0-3][0-9]\\.1[12]\\.2026", cases.Output);
+
         // A second run starts the demo afresh: the same e-mails, not twice as many.
         var again = await Run("demo");
         Assert.Equal(0, again.ExitCode);
