@@ -51,8 +51,8 @@ internal static partial class Log
     [LoggerMessage(2007, LogLevel.Warning, "School {SchoolId}: message {MessageId} was interrupted while sending and will be sent again ({Why})")]
     public static partial void RecoveredForResend(ILogger logger, string schoolId, long messageId, string why);
 
-    [LoggerMessage(2008, LogLevel.Error, "School {SchoolId}: delivery failed unexpectedly; queued messages stay queued")]
-    public static partial void DeliveryCrashed(ILogger logger, string schoolId, Exception exception);
+    [LoggerMessage(2008, LogLevel.Error, "{Job} for school {SchoolId} failed unexpectedly; what it had not finished stays queued for the next run")]
+    public static partial void JobFailed(ILogger logger, string job, string schoolId, Exception exception);
 
     [LoggerMessage(2009, LogLevel.Information, "School {SchoolId}: message {MessageId} waits for the end of the quiet hours ({Channel}) at {Until:u}")]
     public static partial void Deferred(ILogger logger, string schoolId, long messageId, string channel, DateTimeOffset until);

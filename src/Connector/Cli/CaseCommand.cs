@@ -1,9 +1,7 @@
 using System.Globalization;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
-using Connector.Configuration;
 using Connector.Escalation;
-using Connector.Scheduling;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
@@ -111,11 +109,8 @@ internal static class CaseCommand
 
     private static async Task<int> WithSchoolAsync(string? home, string schoolId, Func<IHost, SchoolContext, Microsoft.Data.Sqlite.SqliteConnection, Task<int>> work, CancellationToken cancellationToken)
     {
-        ConsoleText.UseUtf8();
-        var paths = ConnectorPaths.Locate(home);
-        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
-        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
-        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        using var host = InstalledHost.Open(home);
+        if (host is null) return ExitCodes.Configuration;
         if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school)) return Refuse($"Школа '{schoolId}' не настроена.");
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
         return await work(host, school!, db).ConfigureAwait(false);

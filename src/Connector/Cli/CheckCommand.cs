@@ -3,7 +3,6 @@ using Connector.Abstractions.Notifications;
 using Connector.Configuration;
 using Connector.Notifier.Email;
 using Connector.Notifier.Sms;
-using Connector.Scheduling;
 using Connector.Schools;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,11 +17,12 @@ internal static class CheckCommand
 {
     public static async Task<int> RunAsync(string? home, CancellationToken cancellationToken)
     {
-        ConsoleText.UseUtf8();
-        var paths = ConnectorPaths.Locate(home);
-        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
-        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
-        var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
+        // check lists every problem itself, so the host is opened without the start-up validation.
+        using var host = InstalledHost.Open(home, validate: false);
+        if (host is null) return ExitCodes.Configuration;
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+        var paths = host.Services.GetRequiredService<ConnectorPaths>();
+        var options = configuration.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
         var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
         var problems = host.Services.GetRequiredService<ConfigurationValidator>().Validate(options, email, sms);

@@ -1,6 +1,4 @@
 using Connector.Abstractions.Schools;
-using Connector.Configuration;
-using Connector.Scheduling;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
@@ -16,8 +14,7 @@ internal static class ConsentCommand
 {
     public static async Task<int> SetAsync(string? home, string schoolId, string guardianId, ChannelKind channel, bool optOut, string source, CancellationToken cancellationToken)
     {
-        ConsoleText.UseUtf8();
-        if (await OpenAsync(home) is not { } host) return ExitCodes.Configuration;
+        if (InstalledHost.Open(home) is not { } host) return ExitCodes.Configuration;
         using (host)
         {
             if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out _))
@@ -51,15 +48,5 @@ internal static class ConsentCommand
             Console.WriteLine($"Записано: представитель {guardianId}, канал {channel}: {(optOut ? "отказ" : "согласие")}; основание: {source}; {now:dd.MM.yyyy HH:mm} UTC.");
             return ExitCodes.Ok;
         }
-    }
-
-    private static Task<Microsoft.Extensions.Hosting.IHost?> OpenAsync(string? home)
-    {
-        var paths = ConnectorPaths.Locate(home);
-        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(null);
-        var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
-        if (ConsoleText.SettingsAreValid(host)) return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(host);
-        host.Dispose();
-        return Task.FromResult<Microsoft.Extensions.Hosting.IHost?>(null);
     }
 }

@@ -1,8 +1,6 @@
 using Connector.Abstractions.Journals;
-using Connector.Configuration;
 using Connector.Delivery;
 using Connector.Polling;
-using Connector.Scheduling;
 using Connector.Schools;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,11 +14,8 @@ internal static class OnceCommand
 {
     public static async Task<int> RunAsync(string? home, CancellationToken cancellationToken)
     {
-        ConsoleText.UseUtf8();
-        var paths = ConnectorPaths.Locate(home);
-        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return ExitCodes.Configuration;
-        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Replay, TimeProvider.System);
-        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        using var host = InstalledHost.Open(home);
+        if (host is null) return ExitCodes.Configuration;
 
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

@@ -20,8 +20,8 @@ internal static class RunCommand
             return await DemoCommand.RunAsync(home, cancellationToken).ConfigureAwait(false);
         }
 
-        using var host = ConnectorHost.Build(paths, configuration!, ScheduleMode.Live, TimeProvider.System);
-        if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        using var host = InstalledHost.Open(home, ScheduleMode.Live);
+        if (host is null) return ExitCodes.Configuration;
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

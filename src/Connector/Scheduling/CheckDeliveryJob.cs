@@ -4,20 +4,10 @@ using Quartz;
 
 namespace Connector.Scheduling;
 
-/// <summary>Asks the SMS gateway what became of one school's recent SMS. One job per school.</summary>
+/// <summary>Asks the SMS gateway what became of one school's recent SMS.</summary>
 [DisallowConcurrentExecution]
-internal sealed class CheckDeliveryJob(DeliveryStatusChecker checker, ILogger<CheckDeliveryJob> logger) : IJob
+internal sealed class CheckDeliveryJob(DeliveryStatusChecker checker, ILogger<CheckDeliveryJob> logger) : SchoolJob(logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        var schoolId = context.MergedJobDataMap.GetString(SchoolSchedule.SchoolIdKey)!;
-        try
-        {
-            context.Result = await checker.CheckAsync(schoolId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.DeliveryCrashed(logger, schoolId, ex);
-        }
-    }
+    protected override async Task<object> RunAsync(string schoolId, CancellationToken cancellationToken) =>
+        await checker.CheckAsync(schoolId, cancellationToken).ConfigureAwait(false);
 }

@@ -4,20 +4,10 @@ using Quartz;
 
 namespace Connector.Scheduling;
 
-/// <summary>Sends one school's due outbox messages. One job per school, never two at once for the same school.</summary>
+/// <summary>Sends one school's due outbox messages.</summary>
 [DisallowConcurrentExecution]
-internal sealed class DeliverOutboxJob(OutboxDispatcher dispatcher, ILogger<DeliverOutboxJob> logger) : IJob
+internal sealed class DeliverOutboxJob(OutboxDispatcher dispatcher, ILogger<DeliverOutboxJob> logger) : SchoolJob(logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        var schoolId = context.MergedJobDataMap.GetString(SchoolSchedule.SchoolIdKey)!;
-        try
-        {
-            context.Result = await dispatcher.DeliverAsync(schoolId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.DeliveryCrashed(logger, schoolId, ex);
-        }
-    }
+    protected override async Task<object> RunAsync(string schoolId, CancellationToken cancellationToken) =>
+        await dispatcher.DeliverAsync(schoolId, cancellationToken).ConfigureAwait(false);
 }

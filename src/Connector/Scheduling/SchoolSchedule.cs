@@ -27,14 +27,10 @@ internal static class SchoolSchedule
 
     public static IEnumerable<IJobDetail> Jobs(SchoolContext school) =>
     [
-        JobBuilder.Create<PollJournalJob>().WithIdentity(PollJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
-            .WithDescription($"Опрос журнала школы {school.Id}").Build(),
-        JobBuilder.Create<DeliverOutboxJob>().WithIdentity(DeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
-            .WithDescription($"Отправка сообщений школы {school.Id}").Build(),
-        JobBuilder.Create<CheckDeliveryJob>().WithIdentity(CheckDeliveryJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
-            .WithDescription($"Проверка доставки SMS школы {school.Id}").Build(),
-        JobBuilder.Create<WriteBackJob>().WithIdentity(WriteBackJob(school.Id)).UsingJobData(SchoolIdKey, school.Id).StoreDurably()
-            .WithDescription($"Запись отметок в журнал школы {school.Id}").Build(),
+        Job<PollJournalJob>(PollJob(school.Id), school.Id, "Опрос журнала"),
+        Job<DeliverOutboxJob>(DeliveryJob(school.Id), school.Id, "Отправка сообщений"),
+        Job<CheckDeliveryJob>(CheckDeliveryJob(school.Id), school.Id, "Проверка доставки SMS"),
+        Job<WriteBackJob>(WriteBackJob(school.Id), school.Id, "Запись отметок в журнал"),
     ];
 
     public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
@@ -53,26 +49,19 @@ internal static class SchoolSchedule
                 .InTimeZone(school.TimeZone)
                 .WithMisfireInstruction(DailyTimeIntervalTriggerMisfireInstruction.DoNothing))
             .Build();
-        yield return TriggerBuilder.Create()
-            .WithIdentity($"deliver-{school.Id}", Group)
-            .ForJob(DeliveryJob(school.Id))
-            .StartAt(startAt)
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(delivery.IntervalSeconds)).RepeatForever()
-                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .Build();
-        yield return TriggerBuilder.Create()
-            .WithIdentity($"sms-status-{school.Id}", Group)
-            .ForJob(CheckDeliveryJob(school.Id))
-            .StartAt(startAt)
-            .WithSimpleSchedule(s => s.WithInterval(StatusCheckInterval).RepeatForever()
-                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .Build();
-        yield return TriggerBuilder.Create()
-            .WithIdentity($"write-back-{school.Id}", Group)
-            .ForJob(WriteBackJob(school.Id))
-            .StartAt(startAt)
-            .WithSimpleSchedule(s => s.WithInterval(StatusCheckInterval).RepeatForever()
-                .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
-            .Build();
+        yield return Every(DeliveryJob(school.Id), TimeSpan.FromSeconds(delivery.IntervalSeconds), startAt);
+        yield return Every(CheckDeliveryJob(school.Id), StatusCheckInterval, startAt);
+        yield return Every(WriteBackJob(school.Id), StatusCheckInterval, startAt);
     }
+
+    private static IJobDetail Job<T>(JobKey key, string schoolId, string what) where T : IJob =>
+        JobBuilder.Create<T>().WithIdentity(key).UsingJobData(SchoolIdKey, schoolId).StoreDurably().WithDescription($"{what}: школа {schoolId}").Build();
+
+    /// <summary>A trigger named after its job that fires it every <paramref name="interval"/>; a missed firing is skipped, not repeated.</summary>
+    private static ITrigger Every(JobKey job, TimeSpan interval, DateTimeOffset startAt) => TriggerBuilder.Create()
+        .WithIdentity(job.Name, Group)
+        .ForJob(job)
+        .StartAt(startAt)
+        .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+        .Build();
 }

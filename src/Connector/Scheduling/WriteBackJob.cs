@@ -4,20 +4,10 @@ using Quartz;
 
 namespace Connector.Scheduling;
 
-/// <summary>Writes one school's queued flags back to its journal. One job per school.</summary>
+/// <summary>Writes one school's queued flags back to its journal.</summary>
 [DisallowConcurrentExecution]
-internal sealed class WriteBackJob(JournalWriter writer, ILogger<WriteBackJob> logger) : IJob
+internal sealed class WriteBackJob(JournalWriter writer, ILogger<WriteBackJob> logger) : SchoolJob(logger)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        var schoolId = context.MergedJobDataMap.GetString(SchoolSchedule.SchoolIdKey)!;
-        try
-        {
-            context.Result = await writer.WriteAsync(schoolId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.DeliveryCrashed(logger, schoolId, ex);
-        }
-    }
+    protected override async Task<object> RunAsync(string schoolId, CancellationToken cancellationToken) =>
+        await writer.WriteAsync(schoolId, cancellationToken).ConfigureAwait(false);
 }

@@ -1,0 +1,23 @@
+using Connector.Configuration;
+using Connector.Scheduling;
+using Microsoft.Extensions.Hosting;
+
+namespace Connector.Cli;
+
+/// <summary>
+/// What every command starts with: find the installation, read its settings (the demo's when the embedded default
+/// is on), compose the service and check the settings. Null, after one line per problem, when they are wrong.
+/// </summary>
+internal static class InstalledHost
+{
+    public static IHost? Open(string? home, ScheduleMode mode = ScheduleMode.Replay, bool validate = true)
+    {
+        ConsoleText.UseUtf8();
+        var paths = ConnectorPaths.Locate(home);
+        if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return null;
+        var host = ConnectorHost.Build(paths, configuration!, mode, TimeProvider.System);
+        if (!validate || ConsoleText.SettingsAreValid(host)) return host;
+        host.Dispose();
+        return null;
+    }
+}
