@@ -28,7 +28,7 @@ internal static class OnceCommand
                 Console.WriteLine(poll.Skipped
                     ? $"Школа {school.Id}: сегодня не учебный день, опрос не нужен."
                     : $"Школа {school.Id}: журнал прочитан; изменилось отметок: {poll.ChangedMarks}; новых пропусков без причины: {poll.Decisions.Opened}; " +
-                      $"объяснено до отправки: {poll.Decisions.Explained}; писем в очереди: {poll.Decisions.Queued}; нет контакта: {poll.Decisions.Unreachable}; строк с ошибками: {poll.Problems}.");
+                      $"объяснено до отправки: {poll.Decisions.Explained}; сообщений в очереди: {poll.Decisions.Queued}; нет контакта: {poll.Decisions.Unreachable}; строк с ошибками: {poll.Problems}.");
             }
             catch (JournalException ex)
             {

@@ -1,5 +1,6 @@
 using Connector.Abstractions.Notifications;
 using Connector.Abstractions.Schools;
+using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
@@ -40,7 +41,7 @@ internal sealed class DeliveryStatusChecker(
         }
         catch (DeliveryStatusUnavailableException ex)
         {
-            Log.StatusUnavailable(logger, schoolId, ex.Message);
+            Log.StatusUnavailable(logger, schoolId, Redact.Contacts(ex.Message));
             return 0;
         }
 
@@ -56,7 +57,7 @@ internal sealed class DeliveryStatusChecker(
                     new { message.Id, state = status.State.ToString(), status.Detail, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
                 if (status.State != DeliveryState.Failed) continue;
 
-                Log.SmsNotDelivered(logger, schoolId, message.Id, status.Detail);
+                Log.SmsNotDelivered(logger, schoolId, message.Id, Redact.Contacts(status.Detail));
                 if (await OutboxWriter.QueueFallbackAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, message, now).ConfigureAwait(false) is { } next)
                 {
                     Log.FellBack(logger, schoolId, message.Id, next.ToString());

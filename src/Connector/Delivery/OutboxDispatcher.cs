@@ -187,15 +187,15 @@ internal sealed class OutboxDispatcher(
                 break;
             case DeliveryOutcome.PermanentFailure:
                 run.Failed++;
-                Log.NoticeFailedPermanently(logger, school.Id, message.Id, channel.ToString(), result.Detail ?? "");
+                Log.NoticeFailedPermanently(logger, school.Id, message.Id, channel.ToString(), Redact.Contacts(result.Detail));
                 break;
             case DeliveryOutcome.ConfigurationFailure:
                 run.Retrying++;
-                Log.ChannelMisconfigured(logger, school.Id, channel.ToString(), result.Detail ?? "");
+                Log.ChannelMisconfigured(logger, school.Id, channel.ToString(), Redact.Contacts(result.Detail));
                 break;
             default:
                 run.Retrying++;
-                Log.NoticeWillRetry(logger, school.Id, message.Id, result.Detail ?? "");
+                Log.NoticeWillRetry(logger, school.Id, message.Id, Redact.Contacts(result.Detail));
                 break;
         }
     }

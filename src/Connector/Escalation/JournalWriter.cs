@@ -1,5 +1,6 @@
 using Connector.Abstractions.Journals;
 using Connector.Audit;
+using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
@@ -39,7 +40,7 @@ internal sealed class JournalWriter(SchoolRegistry schools, ConnectorDatabase da
             {
                 error = ex.Message;
                 failed = !ex.IsTransient;
-                Log.FlagNotWritten(logger, schoolId, key, ex.Failure.ToString(), ex.Message);
+                Log.FlagNotWritten(logger, schoolId, key, ex.Failure.ToString(), Redact.Contacts(ex.Message));
             }
 
             var now = time.GetUtcNow();

@@ -1,4 +1,5 @@
 using Connector.Abstractions.Journals;
+using Connector.Diagnostics;
 using Connector.Polling;
 using Connector.Schools;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ internal sealed class PollJournalJob(SchoolPoller poller, SchoolRegistry schools
         catch (JournalException ex)
         {
             // A failure after start-up is logged and retried at the next poll; it never stops the other schools.
-            Log.PollFailed(logger, schoolId, ex.Failure.ToString(), ex.Message);
+            Log.PollFailed(logger, schoolId, ex.Failure.ToString(), Redact.Contacts(ex.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

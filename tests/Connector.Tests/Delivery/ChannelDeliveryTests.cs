@@ -50,11 +50,16 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ABouncedEmail_FallsBackToSms()
+    public async Task ABouncedEmail_FallsBackToSms_AndTheLogNamesNoAddress()
     {
         Guardian("g1", email: "bounce@example.com", phone: "+79001111111");
+        var log = new CapturedLog();
 
-        await ReplayAsync(Monday, Monday);
+        await ReplayAsync(Monday, Monday, log);
+
+        var failure = Assert.Single(log.Lines, l => l.Message.Contains("cannot go by Email", StringComparison.Ordinal)).Message;
+        Assert.Contains("5.1.1 <e-mail>: mailbox unavailable", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Lines, l => l.Message.Contains("@example.com", StringComparison.Ordinal) || l.Message.Contains("9001111111", StringComparison.Ordinal));
 
         Assert.Equal("79001111111", Assert.Single(sms.Received).Phone);
         var rows = await QueryAsync<(string, string, string?)>("SELECT channel, state, last_error FROM outbox ORDER BY id");
@@ -181,11 +186,11 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
         if (preferred is not null) install.Journal.Preferred(id, preferred);
     }
 
-    private async Task ReplayAsync(DateOnly from, DateOnly to)
+    private async Task ReplayAsync(DateOnly from, DateOnly to, CapturedLog? log = null)
     {
         var clock = new VirtualClock(DateTimeOffset.MinValue);
         host?.Dispose();
-        host = install.BuildHost(clock);
+        host = install.BuildHost(clock, log);
         await host.StartAsync();
         await new ReplayDriver(host, clock).RunAsync(from, to, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
