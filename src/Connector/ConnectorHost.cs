@@ -84,6 +84,7 @@ internal static class ConnectorHost
         services.AddSingleton<SourceProblemReporter>();
         services.AddSingleton<SchoolPoller>();
         services.AddSingleton<NoticeRouting>();
+        services.AddSingleton<Digest.DigestBuilder>();
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<DeliveryGate>();
         services.AddSingleton<SentRecorder>();

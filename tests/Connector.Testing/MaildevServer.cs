@@ -97,6 +97,9 @@ public sealed class ReceivedEmail
     [JsonPropertyName("text")]
     public string Text { get; set; } = "";
 
+    [JsonPropertyName("html")]
+    public string Html { get; set; } = "";
+
     [JsonPropertyName("to")]
     public List<Address> To { get; set; } = [];
 

@@ -57,9 +57,15 @@ internal static class ConnectorCommandLine
         caseClose.SetAction((r, ct) => CaseCommand.CloseAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(reason)!, ct));
         var cases = new Command("case", "Случаи систематических пропусков и шаги по ним (Совет профилактики, КДНиЗП).") { caseList, caseShow, caseRecord, caseClose };
 
+        var staffOption = new Option<string?>("--staff") { Description = "Код сотрудника (Connector:Schools:N:Staff:M:Id); по умолчанию первый." };
+        var preview = new Option<bool>("--preview") { Description = "Только записать в файл, не отправлять.", Required = true };
+        var digestOut = new Option<string?>("--out") { Description = "Файл HTML; рядом пишется текстовый вариант." };
+        var digest = new Command("digest", "Показать утреннюю сводку сотрудника на сегодня, не отправляя её.") { school, staffOption, preview, digestOut };
+        digest.SetAction((r, ct) => DigestCommand.PreviewAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(staffOption), r.GetValue(digestOut), ct));
+
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent, cases,
+            home, run, once, check, demo, consent, cases, digest,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

@@ -169,6 +169,7 @@ internal sealed partial class ConfigurationValidator(
         var start = ParseTime(school.SchoolHoursStart, $"{path}:SchoolHoursStart", problems);
         var end = ParseTime(school.SchoolHoursEnd, $"{path}:SchoolHoursEnd", problems);
         if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} is not after SchoolHoursStart {school.SchoolHoursStart}");
+        ParseTime(school.DigestTime, $"{path}:DigestTime", problems);
         var quietStart = ParseTime(school.QuietHoursStart, $"{path}:QuietHoursStart", problems);
         var quietEnd = ParseTime(school.QuietHoursEnd, $"{path}:QuietHoursEnd", problems);
         if (quietStart is { } qs && quietStart == quietEnd) problems.Add($"{path}:QuietHoursEnd: equals QuietHoursStart {qs:HH:mm}; leave a window for sending");

@@ -69,6 +69,12 @@ public sealed class SchoolOptions
     /// <summary>A short name for SMS, where every character counts; the full name when empty.</summary>
     public string SmsName { get; set; } = "";
 
+    /// <summary>When staff get their morning digest, school-local "HH:mm", on working days.</summary>
+    public string DigestTime { get; set; } = "07:30";
+
+    /// <summary>Whether a day with nothing to report still gets a one-line «всё в порядке» digest.</summary>
+    public bool DigestWhenNothing { get; set; } = true;
+
     /// <summary>Staff who receive digests and escalations.</summary>
     public List<StaffOptions> Staff { get; set; } = [];
 

@@ -12,6 +12,9 @@ public sealed class StaffOptions
     /// <summary>ClassTeacher, SocialPedagogue, DeputyDirector, Director, Psychologist.</summary>
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>Whether they get the morning digest.</summary>
+    public bool Digest { get; set; } = true;
+
     /// <summary>For a class teacher: the classes they lead, e.g. "7Б".</summary>
     public List<string> Classes { get; set; } = [];
 }

@@ -15,13 +15,14 @@ namespace Connector.Delivery;
 /// still absent that day without a recorded reason; for a correction, the children whose marks changed. Nobody
 /// left → nothing to send. The template is <c>{kind}.{channel}</c> in config/templates.
 /// </summary>
-internal sealed class NoticeComposer(MessageTemplates templates)
+internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBuilder digests)
 {
     public static IEnumerable<string> TemplatesFor(IEnumerable<ChannelKind> channels) =>
         channels.SelectMany(c => new[] { $"{OutboxWriter.Absence}.{Name(c)}", $"{OutboxWriter.Correction}.{Name(c)}" });
 
-    public async Task<Composition> ComposeAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today)
+    public async Task<Composition> ComposeAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today, DateTimeOffset now)
     {
+        if (message.Kind == OutboxWriter.Digest) return await DigestAsync(db, tx, school, message, now).ConfigureAwait(false);
         var channel = Enum.Parse<ChannelKind>(message.Channel!);
         var contact = await GuardianContacts.LoadAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
         var greeting = await db.ExecuteScalarAsync<string?>(
@@ -114,6 +115,18 @@ internal sealed class NoticeComposer(MessageTemplates templates)
             school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
             rows.Select(r => new CorrectedPupilModel(RussianText.FirstAndLastName(r.FullName), SmsName(school, r.FullName), r.ClassName, r.Correction == "present")).ToList());
         return (model, rows.ToDictionary(r => r.PupilId, _ => (IReadOnlyList<int>)[]));
+    }
+
+    /// <summary>A staff member's digest, read from the store as it is at sending time.</summary>
+    private async Task<Composition> DigestAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateTimeOffset now)
+    {
+        var staff = school.Staff.FirstOrDefault(s => OutboxWriter.StaffRecipient(s.Id) == message.GuardianId);
+        if (staff is null) return Composition.NoAddress("сотрудника больше нет в настройках школы");
+        var model = await digests.BuildAsync(db, tx, school, staff, StoreTime.ParseDate(message.Date), now).ConfigureAwait(false);
+        if (model.IsEmpty && !school.Options.DigestWhenNothing) return Composition.NothingToTell;
+        var outgoing = new OutgoingMessage(message.IdempotencyKey, ChannelKind.Email, staff.Email,
+            Digest.DigestRenderer.Subject(model), Digest.DigestRenderer.Text(model), null, Digest.DigestRenderer.Html(model));
+        return Composition.Ready(new ComposedNotice(outgoing, new Dictionary<string, IReadOnlyList<int>>()));
     }
 
     private static string Name(ChannelKind channel) => channel.ToString().ToLowerInvariant();

@@ -92,7 +92,7 @@ internal sealed class OutboxDispatcher(
         var now = time.GetUtcNow();
         var composition = await database.InTransactionAsync(async (db, tx) =>
         {
-            var composed = await composer.ComposeAsync(db, tx, school, message, school.LocalDate(now)).ConfigureAwait(false);
+            var composed = await composer.ComposeAsync(db, tx, school, message, school.LocalDate(now), now).ConfigureAwait(false);
             if (composed.Notice is { } notice)
             {
                 await db.ExecuteAsync(

@@ -14,6 +14,15 @@ internal static class OutboxWriter
 {
     public const string Absence = "absence";
     public const string Correction = "correction";
+    public const string Digest = "digest";
+
+    /// <summary>Queues the day's digest to a staff member by e-mail.</summary>
+    public static Task QueueDigestAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string staffId, DateOnly date, DateTimeOffset now) =>
+        InsertRowAsync(db, tx, Key(Digest, schoolId, $"staff-{staffId}", date, nameof(ChannelKind.Email), null), schoolId, Digest, StaffRecipient(staffId), date,
+            nameof(ChannelKind.Email), null, "pending", now, now, null, null);
+
+    /// <summary>How a staff member stands in the outbox's recipient column.</summary>
+    public static string StaffRecipient(string staffId) => $"staff:{staffId}";
 
     /// <summary>
     /// Queues the day's absence notice to each guardian of <paramref name="pupilId"/>. A sibling or a later lesson

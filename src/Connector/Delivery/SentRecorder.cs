@@ -13,6 +13,7 @@ internal sealed class SentRecorder
     {
         [OutboxWriter.Absence] = "информирование родителей о пропуске занятий в течение дня (пост. № 122, п. 2.4)",
         [OutboxWriter.Correction] = "уточнение ранее переданных сведений о пропуске",
+        [OutboxWriter.Digest] = "ежедневная сводка для сотрудника школы (RULES.md §2: эскалация в утренней сводке)",
     };
 
     public async Task MarkSentAsync(
@@ -46,7 +47,8 @@ internal sealed class SentRecorder
         }
 
         await AuditLog.RecordAsync(db, tx, new AuditEntry(
-            now, schoolId, $"{message.Kind}-notice.sent", $"guardian:{message.GuardianId}", message.Channel,
+            now, schoolId, $"{message.Kind}-notice.sent",
+            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
             lessonsByPupil.Keys.ToList(), Purposes[message.Kind], message.IdempotencyKey)).ConfigureAwait(false);
     }
 

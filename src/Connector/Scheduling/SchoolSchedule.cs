@@ -22,6 +22,8 @@ internal static class SchoolSchedule
 
     public static JobKey WriteBackJob(string schoolId) => new($"write-back-{schoolId}", Group);
 
+    public static JobKey DigestJob(string schoolId) => new($"digest-{schoolId}", Group);
+
     /// <summary>How often the SMS gateway is asked what became of sent messages.</summary>
     public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMinutes(5);
 
@@ -31,6 +33,7 @@ internal static class SchoolSchedule
         Job<DeliverOutboxJob>(DeliveryJob(school.Id), school.Id, "Отправка сообщений"),
         Job<CheckDeliveryJob>(CheckDeliveryJob(school.Id), school.Id, "Проверка доставки SMS"),
         Job<WriteBackJob>(WriteBackJob(school.Id), school.Id, "Запись отметок в журнал"),
+        Job<DigestJob>(DigestJob(school.Id), school.Id, "Утренняя сводка сотрудникам"),
     ];
 
     public static IEnumerable<ITrigger> Triggers(SchoolContext school, DeliveryOptions delivery, DateTimeOffset startAt)
@@ -52,6 +55,13 @@ internal static class SchoolSchedule
         yield return Every(DeliveryJob(school.Id), TimeSpan.FromSeconds(delivery.IntervalSeconds), startAt);
         yield return Every(CheckDeliveryJob(school.Id), StatusCheckInterval, startAt);
         yield return Every(WriteBackJob(school.Id), StatusCheckInterval, startAt);
+        var digestAt = TimeOnly.ParseExact(school.Options.DigestTime, "HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        yield return TriggerBuilder.Create()
+            .WithIdentity(DigestJob(school.Id).Name, Group)
+            .ForJob(DigestJob(school.Id))
+            .StartAt(startAt)
+            .WithCronSchedule($"0 {digestAt.Minute} {digestAt.Hour} ? * *", c => c.InTimeZone(school.TimeZone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+            .Build();
     }
 
     private static IJobDetail Job<T>(JobKey key, string schoolId, string what) where T : IJob =>

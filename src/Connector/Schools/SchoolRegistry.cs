@@ -32,7 +32,7 @@ internal sealed class SchoolRegistry
         var school = new SchoolRef(options.Id, options.Name, options.TimeZone, options.Profile, kind);
         var holidays = options.Holidays.Select(h => SchoolCalendar.ParseRange(h)!.Value).ToList();
         var staff = options.Staff
-            .Select(s => new StaffMember(s.Id, s.Name, s.Email, s.Roles.Select(r => Enum.Parse<StaffRole>(r, ignoreCase: true)).ToList(), s.Classes))
+            .Select(s => new StaffMember(s.Id, s.Name, s.Email, s.Roles.Select(r => Enum.Parse<StaffRole>(r, ignoreCase: true)).ToList(), s.Classes, s.Digest))
             .ToList();
         return new SchoolContext(
             school,

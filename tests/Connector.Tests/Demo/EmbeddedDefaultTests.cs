@@ -20,7 +20,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.Contains("Итоги демонстрации", result.Output, StringComparison.Ordinal);
         var emails = Directory.GetFiles(Path.Combine(home, "outbox"), "*.eml");
         Assert.True(emails.Length > 100, $"only {emails.Length} e-mails");
-        Assert.All(emails, e => Assert.Matches("^(absence|correction)_demo_g[0-9]{4}_2026-1[12]-[0-9]{2}_email(_p[0-9]{4})?\\.eml$", Path.GetFileName(e)));
+        Assert.All(emails, e => Assert.Matches("^((absence|correction)_demo_g[0-9]{4}|digest_demo_staff-[a-z0-9]+)_2026-1[12]-[0-9]{2}_email(_p[0-9]{4})?\\.eml$", Path.GetFileName(e)));
         Assert.Contains(emails, e => Path.GetFileName(e).StartsWith("correction_", StringComparison.Ordinal));
 
         // The escalation cases the demo opened, as the social pedagogue lists them.
@@ -30,6 +30,13 @@ public sealed class EmbeddedDefaultTests : IDisposable
         Assert.Contains("Систематически", cases.Output, StringComparison.Ordinal);
         Assert.Contains("классный", cases.Output, StringComparison.Ordinal);
         Assert.Matches("[0-3][0-9]\\.1[12]\\.2026", cases.Output);
+
+        // The social pedagogue's digest, previewed without sending.
+        var preview = await Run("digest", "--school", "demo", "--staff", "sp1", "--preview", "--out", "preview.html");
+        Assert.Equal(0, preview.ExitCode);
+        Assert.Contains("Ничего не отправлено", preview.Output, StringComparison.Ordinal);
+        Assert.Contains("Здравствуйте, Екатерина Сергеевна!", await File.ReadAllTextAsync(Path.Combine(home, "preview.txt")), StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", await File.ReadAllTextAsync(Path.Combine(home, "preview.html")), StringComparison.Ordinal);
 
         // A second run starts the demo afresh: the same e-mails, not twice as many.
         var again = await Run("demo");

@@ -1,0 +1,31 @@
+namespace Connector.Digest;
+
+/// <summary>Everything one staff member's morning digest says, for one school day.</summary>
+internal sealed record DigestModel(
+    string SchoolName,
+    string StaffName,
+    string Scope,
+    DateOnly Date,
+    DateOnly? PreviousSchoolDay,
+    IReadOnlyList<AbsenceRow> Absences,
+    IReadOnlyList<UnreachableRow> Unreachable,
+    IReadOnlyList<BreachRow> Breaches,
+    IReadOnlyList<StepRow> Steps,
+    IReadOnlyList<string> ClassesWithoutAttendance,
+    IReadOnlyList<string> Alerts,
+    IReadOnlyList<(string ClassName, int Lessons)> MissedByClass)
+{
+    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count == 0;
+}
+
+/// <summary>A pupil absent without a reason on the previous school day, and whether a reason came since.</summary>
+internal sealed record AbsenceRow(string Pupil, string ClassName, int Lessons, string Now);
+
+/// <summary>A guardian who could not be reached, and what was tried.</summary>
+internal sealed record UnreachableRow(string Pupil, string ClassName, string Guardian, string Tried);
+
+/// <summary>A threshold level reached (or dropped below) since the previous digest.</summary>
+internal sealed record BreachRow(string Pupil, string ClassName, string Level, string Detail);
+
+/// <summary>An escalation step due today or overdue.</summary>
+internal sealed record StepRow(long CaseId, string Pupil, string ClassName, string Step, string Owner, DateOnly Due, bool Overdue);

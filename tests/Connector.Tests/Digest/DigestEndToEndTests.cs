@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using AngleSharp.Html.Parser;
+using Connector.Demo;
+using Connector.Testing;
+
+namespace Connector.Tests.Digest;
+
+/// <summary>
+/// The staff morning digest over several simulated school days, read back from a real SMTP server: the right
+/// people get it, with the right rows, a class teacher sees only their class, and nobody gets one on a holiday.
+/// </summary>
+public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<MaildevServer>, IDisposable
+{
+    private static readonly DateOnly Monday = new(2026, 11, 9);
+    private readonly TestInstallation install = new();
+
+    [Fact]
+    public async Task EachStaffMemberGetsTheirDigest_OnWorkingDaysOnly_WithTheirOwnRows()
+    {
+        await maildev.ClearAsync();
+        install.UseSmtp(maildev.SmtpPort);
+        install.School["Holidays"] = new JsonArray("2026-11-12");
+        install.School["Staff"] = new JsonArray(
+            Staff("t1", "Белова Ирина Викторовна", "belova@school1.example", "ClassTeacher", "7Б"),
+            Staff("t2", "Гришина Ольга Павловна", "grishina@school1.example", "ClassTeacher", "8А"),
+            Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
+        foreach (var day in new[] { Monday, Monday.AddDays(1), Monday.AddDays(2), Monday.AddDays(3) })
+        {
+            install.Journal.Lessons("7Б", day, 4).Lessons("8А", day, 4).Lessons("6А", day, 4, taken: day != Monday);
+        }
+
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Орлов Егор Игоревич", "8А", "g2").Guardian("g2", "Орлова Ольга Петровна", "olga@example.com")
+            .Pupil("p3", "Гусев Максим Олегович", "7Б", "g3").Guardian("g3", "Гусева Анна Юрьевна", null, "+7 (495) 123-45-67")
+            .Pupil("p4", "Волков Артём Павлович", "6А", "g4").Guardian("g4", "Волкова Ирина Павловна", "irina@example.com")
+            .Mark(Monday, "p1", 1, "Н").Mark(Monday, "p1", 2, "Н")
+            .Mark(Monday, "p2", 3, "Н")
+            .Mark(Monday, "p3", 1, "Н");
+
+        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        using var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Monday.AddDays(3), _ => Task.CompletedTask, CancellationToken.None);
+
+        var digests = (await maildev.GetEmailsAsync(atLeast: 12)).Where(e => e.Subject.StartsWith("Посещаемость: сводка", StringComparison.Ordinal)).ToList();
+        // Three staff, Monday to Wednesday: Thursday 12 November is a holiday.
+        Assert.Equal(9, digests.Count);
+        Assert.DoesNotContain(digests, d => d.Subject.Contains("12 ноября", StringComparison.Ordinal));
+        Assert.Equal(3, digests.Count(d => d.Recipient == "belova@school1.example"));
+
+        var monday = digests.Single(d => d.Recipient == "belova@school1.example" && d.Subject.Contains("9 ноября", StringComparison.Ordinal));
+        Assert.Contains("Всё в порядке", monday.Text, StringComparison.Ordinal);
+
+        var teacher = Html(digests.Single(d => d.Recipient == "belova@school1.example" && d.Subject.Contains("10 ноября", StringComparison.Ordinal)));
+        Assert.Equal(["Гусев Максим Олегович|7Б|1 урок|причина не выяснена", "Петров Иван Сергеевич|7Б|2 урока|причина не выяснена"], Rows(teacher, "absences"));
+        Assert.Equal(["Гусев Максим Олегович|7Б|Гусева Анна Юрьевна|e-mail: адрес не указан или неверен; SMS: канал не настроен"], Rows(teacher, "unreachable"));
+        Assert.Empty(Rows(teacher, "not-entered"));
+        Assert.DoesNotContain("Орлов", teacher.Body!.TextContent, StringComparison.Ordinal);
+
+        var other = Html(digests.Single(d => d.Recipient == "grishina@school1.example" && d.Subject.Contains("10 ноября", StringComparison.Ordinal)));
+        Assert.Equal(["Орлов Егор Игоревич|8А|1 урок|причина не выяснена"], Rows(other, "absences"));
+        Assert.Empty(Rows(other, "unreachable"));
+
+        var social = Html(digests.Single(d => d.Recipient == "social@school1.example" && d.Subject.Contains("10 ноября", StringComparison.Ordinal)));
+        Assert.Equal(3, Rows(social, "absences").Count);
+        Assert.Equal(["6А"], Rows(social, "not-entered"));
+        Assert.Equal(["7Б", "8А"], Rows(social, "chart").Select(r => r.Split('|')[0]));
+        Assert.Empty(social.QuerySelectorAll("script, img, link"));
+    }
+
+    public void Dispose() => install.Dispose();
+
+    private static JsonObject Staff(string id, string name, string email, string role, string? className = null) => new()
+    {
+        ["Id"] = id, ["Name"] = name, ["Email"] = email, ["Roles"] = new JsonArray(role), ["Classes"] = className is null ? new JsonArray() : new JsonArray(className),
+    };
+
+    private static AngleSharp.Html.Dom.IHtmlDocument Html(ReceivedEmail email) => new HtmlParser().ParseDocument(email.Html);
+
+    private static List<string> Rows(AngleSharp.Html.Dom.IHtmlDocument document, string section) =>
+        document.QuerySelectorAll($"table[data-section='{section}'] > tbody > tr")
+            .Where(tr => tr.QuerySelector("th") is null)
+            .Select(tr => string.Join('|', tr.Children.Select(td => td.TextContent.Trim())))
+            .ToList();
+}
