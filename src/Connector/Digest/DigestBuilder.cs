@@ -26,7 +26,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             schoolId = school.Id,
             prev = previous is { } p ? StoreTime.Format(p) : "",
             today = StoreTime.Format(today),
-            monthStart = StoreTime.Format(new DateOnly(today.Year, today.Month, 1)),
+            fourWeeksAgo = StoreTime.Format(today.AddDays(-28)),
             since = StoreTime.Format(now.AddDays(-1)),
             now = StoreTime.Format(now),
         });
@@ -109,7 +109,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             SELECT p.class_name, COUNT(*) FROM marks m
             JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id
             JOIN lessons l ON l.school_id = m.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-            WHERE m.school_id = @schoolId AND m.date >= @monthStart AND m.date < @today AND m.presence = 'Absent' AND m.reason IN ('NoneRecorded', 'Unexcused') AND {inScope}
+            WHERE m.school_id = @schoolId AND m.date >= @fourWeeksAgo AND m.date < @today AND m.presence = 'Absent' AND m.reason IN ('NoneRecorded', 'Unexcused') AND {inScope}
             GROUP BY p.class_name ORDER BY p.class_name
             """, args, tx).ConfigureAwait(false)).Select(r => (r.ClassName, (int)r.Lessons)).ToList();
 

@@ -72,12 +72,12 @@ internal static class DigestRenderer
         return html.ToString();
     }
 
-    /// <summary>Lessons missed without a valid reason this month, per class: a bar chart of table cells, readable without images.</summary>
+    /// <summary>Lessons missed without a valid reason in the last four weeks, per class: a bar chart of table cells, readable without images.</summary>
     private static void AppendChart(StringBuilder html, DigestModel model)
     {
         if (model.MissedByClass.Count == 0) return;
         var max = model.MissedByClass.Max(c => c.Lessons);
-        html.Append("<h3 style=\"font-size:15px;margin:18px 0 6px\">Уроки без уважительной причины с начала месяца, по классам</h3>");
+        html.Append("<h3 style=\"font-size:15px;margin:18px 0 6px\">Уроки, пропущенные без уважительной причины за четыре недели, по классам</h3>");
         html.Append("<table data-section=\"chart\" cellspacing=\"0\" style=\"border-collapse:collapse;width:100%\">");
         foreach (var (className, lessons) in model.MissedByClass)
         {
