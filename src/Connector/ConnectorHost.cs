@@ -85,6 +85,7 @@ internal static class ConnectorHost
         services.AddSingleton<SchoolPoller>();
         services.AddSingleton<NoticeRouting>();
         services.AddSingleton<Digest.DigestBuilder>();
+        services.AddSingleton<Reports.ReportBuilder>();
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<DeliveryGate>();
         services.AddSingleton<SentRecorder>();

@@ -63,9 +63,19 @@ internal static class ConnectorCommandLine
         var digest = new Command("digest", "Показать утреннюю сводку сотрудника на сегодня, не отправляя её.") { school, staffOption, preview, digestOut };
         digest.SetAction((r, ct) => DigestCommand.PreviewAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(staffOption), r.GetValue(digestOut), ct));
 
+        var period = new Option<string>("--period") { Description = "month или quarter.", Required = true };
+        var of = new Option<string?>("--of") { Description = "Месяц (2026-11) или дата внутри четверти; по умолчанию последний завершённый период." };
+        var format = new Option<string>("--format") { Description = "xlsx или csv.", DefaultValueFactory = _ => "xlsx" };
+        var reportOut = new Option<string>("--out") { Description = "Файл отчёта.", Required = true };
+        var report = new Command("report", "Отчёт, которого требует профиль школы (мониторинг, формы № 1 и № 2, сведения по группам классов, эффективность).")
+        {
+            school, period, of, format, reportOut,
+        };
+        report.SetAction((r, ct) => ReportCommand.RunAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(period)!, r.GetValue(of), r.GetValue(format)!, r.GetValue(reportOut)!, ct));
+
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent, cases, digest,
+            home, run, once, check, demo, consent, cases, digest, report,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

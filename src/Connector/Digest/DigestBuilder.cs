@@ -113,8 +113,14 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             GROUP BY p.class_name ORDER BY p.class_name
             """, args, tx).ConfigureAwait(false)).Select(r => (r.ClassName, (int)r.Lessons)).ToList();
 
+        // Reports due within the next five working days, for the staff who prepare them.
+        var horizon = school.Calendar.AddWorkingDays(today, 5);
+        var reportsDue = wholeSchool
+            ? profile.Reports.SelectMany(r => r.Between(today, horizon).Select(d => (r.Name, d))).OrderBy(r => r.d).ToList()
+            : [];
+
         var scope = wholeSchool ? "вся школа" : string.Join(", ", staff.Classes);
-        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, chart);
+        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart);
     }
 
     private static string OwnerName(SchoolContext school, string role, string className)

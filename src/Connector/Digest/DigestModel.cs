@@ -13,9 +13,10 @@ internal sealed record DigestModel(
     IReadOnlyList<StepRow> Steps,
     IReadOnlyList<string> ClassesWithoutAttendance,
     IReadOnlyList<string> Alerts,
+    IReadOnlyList<(string Report, DateOnly Due)> ReportsDue,
     IReadOnlyList<(string ClassName, int Lessons)> MissedByClass)
 {
-    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count == 0;
+    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count + ReportsDue.Count == 0;
 }
 
 /// <summary>A pupil absent without a reason on the previous school day, and whether a reason came since.</summary>

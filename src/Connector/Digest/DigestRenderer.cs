@@ -121,6 +121,12 @@ internal static class DigestRenderer
             yield return ("Пороги пропусков (за сутки)", model.Breaches.Select(b => new[] { b.Pupil, b.ClassName, b.Level, b.Detail }).ToList(), "breaches", ["Ученик", "Класс", "Уровень", "Подробно"]);
         }
 
+        if (model.ReportsDue.Count > 0)
+        {
+            yield return ("Отчёты: сроки в ближайшие рабочие дни",
+                model.ReportsDue.Select(r => new[] { r.Report, $"{r.Due:dd.MM.yyyy}" }).ToList(), "reports", ["Отчёт", "Срок"]);
+        }
+
         if (model.ClassesWithoutAttendance.Count > 0 && model.PreviousSchoolDay is { } day)
         {
             yield return ($"Классы, где посещаемость за {RussianText.Date(day)} не отмечена",

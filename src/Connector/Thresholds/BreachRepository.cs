@@ -61,7 +61,8 @@ internal static class BreachRepository
         return found;
     }
 
-    private static async Task<IReadOnlyList<PupilPeriodCounts>> CountAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, Period period) =>
+    /// <summary>Each active pupil's lessons in the period: the one definition of the share (README, "The share, defined once").</summary>
+    public static async Task<IReadOnlyList<PupilPeriodCounts>> CountAsync(SqliteConnection db, SqliteTransaction? tx, string schoolId, Period period) =>
         (await db.QueryAsync<(string PupilId, long Scheduled, long Missed, long Attended)>(
             """
             SELECT p.pupil_id,

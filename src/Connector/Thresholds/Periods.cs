@@ -8,6 +8,15 @@ namespace Connector.Thresholds;
 /// </summary>
 internal static class Periods
 {
+    /// <summary>The whole period of <paramref name="kind"/> that contains <paramref name="date"/>, to its last day.</summary>
+    public static Period? Whole(PeriodKind kind, DateOnly date)
+    {
+        if (Current(kind, date) is not { } period) return null;
+        var end = date;
+        while (Current(kind, end.AddDays(1)) is { } next && next.Key == period.Key) end = end.AddDays(1);
+        return period with { To = end };
+    }
+
     public static Period? Current(PeriodKind kind, DateOnly today)
     {
         var yearStart = new DateOnly(today.Month >= 9 ? today.Year : today.Year - 1, 9, 1);

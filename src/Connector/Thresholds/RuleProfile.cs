@@ -18,6 +18,39 @@ public sealed class RuleProfile
     public List<ThresholdLevel> Levels { get; set; } = [];
 
     public List<LadderStep> Ladder { get; set; } = [];
+
+    /// <summary>The reports the municipality requires and when they are due; the digest shows them a few working days ahead.</summary>
+    public List<ReportDeadline> Reports { get; set; } = [];
+}
+
+/// <summary>A report's deadline: a day of every month, or fixed dates of the year ("MM-dd").</summary>
+public sealed class ReportDeadline
+{
+    public string Name { get; set; } = "";
+
+    public int? DayOfMonth { get; set; }
+
+    public List<string> Dates { get; set; } = [];
+
+    public string Source { get; set; } = "";
+
+    /// <summary>The deadlines from <paramref name="from"/> to <paramref name="to"/>, inclusive.</summary>
+    public IEnumerable<DateOnly> Between(DateOnly from, DateOnly to) => Candidates(from, to).Where(d => d >= from && d <= to);
+
+    private IEnumerable<DateOnly> Candidates(DateOnly from, DateOnly to)
+    {
+        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+        {
+            if (DayOfMonth is { } day) yield return new DateOnly(month.Year, month.Month, Math.Min(day, DateTime.DaysInMonth(month.Year, month.Month)));
+            foreach (var date in Dates)
+            {
+                if (int.Parse(date[..2], System.Globalization.CultureInfo.InvariantCulture) == month.Month)
+                {
+                    yield return new DateOnly(month.Year, month.Month, int.Parse(date[3..], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+    }
 }
 
 /// <summary>

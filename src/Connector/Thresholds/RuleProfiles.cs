@@ -78,6 +78,18 @@ public sealed class RuleProfiles
             if (string.IsNullOrWhiteSpace(level.Source)) problems.Add($"{at}.Source: name the document and section");
         }
 
+        for (var i = 0; i < profile.Reports.Count; i++)
+        {
+            var report = profile.Reports[i];
+            var at = $"{file}: Reports[{i}]";
+            if (report.DayOfMonth is null && report.Dates.Count == 0) problems.Add($"{at}: set DayOfMonth or Dates");
+            if (report.DayOfMonth is < 1 or > 31) problems.Add($"{at}.DayOfMonth: {report.DayOfMonth} is not a day of a month");
+            foreach (var date in report.Dates.Where(d => !DateOnly.TryParseExact("2024-" + d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _)))
+            {
+                problems.Add($"{at}.Dates: '{date}' is not MM-dd");
+            }
+        }
+
         for (var i = 0; i < profile.Ladder.Count; i++)
         {
             var step = profile.Ladder[i];

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AngleSharp.Html.Parser;
 using Connector.Demo;
 using Connector.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Connector.Tests.Digest;
 
@@ -67,6 +68,28 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         Assert.Equal(["6А"], Rows(social, "not-entered"));
         Assert.Equal(["7Б", "8А"], Rows(social, "chart").Select(r => r.Split('|')[0]));
         Assert.Empty(social.QuerySelectorAll("script, img, link"));
+    }
+
+    [Theory]
+    [InlineData("baley", "2026-11-30", "Отчёт мониторинга учёта (в комитет образования)|03.12.2026")]
+    [InlineData("volsk", "2026-12-01", "Сведения о несовершеннолетних, подлежащих учёту (прил. 1)|05.12.2026")]
+    [InlineData("tolyatti", "2026-11-16", "Форма № 2 (пропускающие более 50 %)|20.11.2026")]
+    [InlineData("krasnodar", "2026-12-30", "Отчёт мониторинга эффективности (за четверть)|10.01.2027")]
+    public async Task TheSocialPedagogue_IsToldOfReportsDueWithinFiveWorkingDays(string profile, string today, string due)
+    {
+        install.School["Profile"] = profile;
+        install.School["Staff"] = new JsonArray(Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
+        var date = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
+        install.Journal.Lessons("7Б", date, 1);
+        var clock = new VirtualClock(new DateTimeOffset(date.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
+        using var host = install.BuildHost(clock);
+        await host.Services.GetRequiredService<Connector.Polling.SchoolPoller>().PollAsync("school-1", CancellationToken.None);
+        var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
+        await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
+
+        var model = await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[0], date, clock.GetUtcNow());
+
+        Assert.Equal([due], Rows(new HtmlParser().ParseDocument(Connector.Digest.DigestRenderer.Html(model)), "reports"));
     }
 
     public void Dispose() => install.Dispose();
