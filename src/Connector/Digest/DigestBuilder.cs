@@ -21,13 +21,18 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
         var wholeSchool = staff.Roles.Any(SchoolWide.Contains);
         var classes = wholeSchool ? null : staff.Classes.ToList();
         var previous = school.Calendar.PreviousSchoolDay(today);
+
+        // What happened since the previous working day's digest: on Monday that includes Friday afternoon.
+        var lastWorkingDay = today.AddDays(-1);
+        while (!school.Calendar.IsWorkingDay(lastWorkingDay) && lastWorkingDay > today.AddDays(-30)) lastWorkingDay = lastWorkingDay.AddDays(-1);
+        var since = school.Instant(lastWorkingDay, TimeOnly.ParseExact(school.Options.DigestTime, "HH:mm", CultureInfo.InvariantCulture));
         var args = new DynamicParameters(new
         {
             schoolId = school.Id,
             prev = previous is { } p ? StoreTime.Format(p) : "",
             today = StoreTime.Format(today),
             fourWeeksAgo = StoreTime.Format(today.AddDays(-28)),
-            since = StoreTime.Format(now.AddDays(-1)),
+            since = StoreTime.Format(since),
             now = StoreTime.Format(now),
         });
         args.Add("classes", classes ?? []);

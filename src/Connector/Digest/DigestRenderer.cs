@@ -118,7 +118,7 @@ internal static class DigestRenderer
 
         if (model.Breaches.Count > 0)
         {
-            yield return ("Пороги пропусков (за сутки)", model.Breaches.Select(b => new[] { b.Pupil, b.ClassName, b.Level, b.Detail }).ToList(), "breaches", ["Ученик", "Класс", "Уровень", "Подробно"]);
+            yield return ("Пороги пропусков со времени прошлой сводки", model.Breaches.Select(b => new[] { b.Pupil, b.ClassName, b.Level, b.Detail }).ToList(), "breaches", ["Ученик", "Класс", "Уровень", "Подробно"]);
         }
 
         if (model.ReportsDue.Count > 0)

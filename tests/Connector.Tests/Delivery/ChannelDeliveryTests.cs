@@ -141,9 +141,16 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
         await ReplayAsync(Monday, Monday.AddDays(1));
 
         Assert.Single(sms.Received);
-        var (sentAt, deferred) = (await QueryAsync<(string, string?)>("SELECT sent_at, deferred_reason FROM outbox")).Single();
+        var (sentAt, deferred) = (await QueryAsync<(string, string?)>("SELECT sent_at, deferred_reason FROM outbox WHERE kind = 'absence'")).Single();
         Assert.Equal(new DateTimeOffset(2026, 11, 10, 8, 0, 0, TimeSpan.FromHours(offset)), StoreTime.ParseInstant(sentAt));
         Assert.Equal("quiet-hours", deferred);
+
+        // The staff are told the same-day rule was missed for it.
+        var school = host!.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var social = new Abstractions.Schools.StaffMember("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", [Abstractions.Schools.StaffRole.SocialPedagogue], []);
+        var digest = await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, social, Monday.AddDays(1), StoreTime.ParseInstant(sentAt));
+        Assert.Equal(["Уведомлений о пропусках, ушедших только на следующее утро из-за ночного времени: 1. Правило «в тот же день» для них не выполнено."], digest.Alerts);
     }
 
     [Fact]

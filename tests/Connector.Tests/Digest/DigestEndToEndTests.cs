@@ -70,6 +70,42 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         Assert.Empty(social.QuerySelectorAll("script, img, link"));
     }
 
+    [Fact]
+    public async Task MondaysDigest_ShowsFridaysBreach_AndTheStepDueToday()
+    {
+        install.School["Profile"] = "krasnodar";
+        install.School["Staff"] = new JsonArray(
+            Staff("t1", "Белова Ирина Викторовна", "belova@school1.example", "ClassTeacher", "7Б"),
+            Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
+        install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com");
+        var week = Enumerable.Range(0, 5).Select(d => Monday.AddDays(d)).ToArray();
+        foreach (var day in week)
+        {
+            install.Journal.Lessons("7Б", day, 6);
+            for (var lesson = 1; lesson <= 6; lesson++) install.Journal.Mark(day, "p1", lesson, "Н");
+        }
+
+        install.Journal.Lessons("7Б", Monday.AddDays(7), 6);
+        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        using var host = install.BuildHost(clock);
+        foreach (var day in week)
+        {
+            clock.Set(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
+            await host.Services.GetRequiredService<Connector.Polling.SchoolPoller>().PollAsync("school-1", CancellationToken.None);
+        }
+
+        var nextMonday = Monday.AddDays(7);
+        clock.Set(new DateTimeOffset(nextMonday.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
+        var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
+        await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var social = new HtmlParser().ParseDocument(Connector.Digest.DigestRenderer.Html(
+            await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[1], nextMonday, clock.GetUtcNow())));
+
+        Assert.Equal(["Петров Иван Сергеевич|7Б|Красная зона (п. 1.7): свыше 60 % или более 40 часов за четверть|2-я четверть 2026/2027: 100 % уроков без уважительной причины"], Rows(social, "breaches"));
+        Assert.Equal(["№ 1|Петров Иван Сергеевич|7Б|Выяснить у родителей причину пропусков|Белова Ирина Викторовна|16.11.2026 (сегодня)"], Rows(social, "steps"));
+        Assert.Equal(["Петров Иван Сергеевич|7Б|6 уроков|причина не выяснена"], Rows(social, "absences"));
+    }
+
     [Theory]
     [InlineData("baley", "2026-11-30", "Отчёт мониторинга учёта (в комитет образования)|03.12.2026")]
     [InlineData("volsk", "2026-12-01", "Сведения о несовершеннолетних, подлежащих учёту (прил. 1)|05.12.2026")]
