@@ -34,7 +34,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         var outbox = (await db.QueryAsync<(string State, string? SentAt, string? ClosedAt, string CreatedAt)>(
             """
             SELECT state, sent_at, closed_at, created_at FROM outbox
-            WHERE (sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to)
+            WHERE kind <> 'digest' AND ((sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to))
             """, window).ConfigureAwait(false)).ToList();
         var corrected = (await db.QueryAsync<(string FullName, string ClassName, string Correction)>(
             """
@@ -113,7 +113,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
     {
         output.WriteLine();
         var table = new Table().Title("Итоги демонстрации").Border(TableBorder.Rounded);
-        table.AddColumns("Дата", "Пропуски без причины", "Сообщений отправлено", "Причина до отправки", "Отменено до отправки", "Исправлено после сообщения", "Нет контакта");
+        table.AddColumns("Дата", "Пропуски без причины", "Сообщений родителям", "Причина до отправки", "Отменено до отправки", "Исправлено после сообщения", "Нет контакта");
         var total = new DayCounts();
         foreach (var (date, c) in days)
         {
