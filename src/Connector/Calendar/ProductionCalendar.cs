@@ -15,8 +15,6 @@ public sealed class ProductionCalendar
 
     public IReadOnlyCollection<int> Years => years;
 
-    public static readonly ProductionCalendar WeekendsOnly = new();
-
     /// <summary>Reads every ru-*.json in <paramref name="folder"/>.</summary>
     /// <exception cref="InvalidDataException">A file is malformed; the message names the file and the field.</exception>
     public static ProductionCalendar Load(string folder)

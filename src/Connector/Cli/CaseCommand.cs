@@ -111,9 +111,9 @@ internal static class CaseCommand
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
-        if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school)) return Refuse($"Школа '{schoolId}' не настроена.");
+        if (InstalledHost.School(host, schoolId) is not { } school) return ExitCodes.Configuration;
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await work(host, school!, db).ConfigureAwait(false);
+        return await work(host, school, db).ConfigureAwait(false);
     }
 
     private static int NoSuchCase(string schoolId, long caseId) => Refuse($"В школе {schoolId} нет случая № {caseId}.");
@@ -137,7 +137,7 @@ internal static class CaseCommand
     private static string Owner(SchoolContext school, string role, string className)
     {
         var parsed = Enum.Parse<StaffRole>(role);
-        var person = parsed == StaffRole.ClassTeacher ? school.ClassTeacherOf(className) : school.Staff.FirstOrDefault(s => s.Roles.Contains(parsed));
+        var person = school.StaffFor(parsed, className);
         var title = parsed switch
         {
             StaffRole.ClassTeacher => "классный руководитель",

@@ -17,11 +17,7 @@ internal static class ConsentCommand
         if (InstalledHost.Open(home) is not { } host) return ExitCodes.Configuration;
         using (host)
         {
-            if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out _))
-            {
-                Console.Error.WriteLine($"Школа '{schoolId}' не настроена.");
-                return ExitCodes.Configuration;
-            }
+            if (InstalledHost.School(host, schoolId) is null) return ExitCodes.Configuration;
 
             var database = host.Services.GetRequiredService<ConnectorDatabase>();
             var now = TimeProvider.System.GetUtcNow();

@@ -15,13 +15,9 @@ internal static class DigestCommand
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
-        if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school))
-        {
-            Console.Error.WriteLine($"Школа '{schoolId}' не настроена.");
-            return ExitCodes.Configuration;
-        }
+        if (InstalledHost.School(host, schoolId) is not { } school) return ExitCodes.Configuration;
 
-        var staff = staffId is null ? school!.Staff.Count > 0 ? school.Staff[0] : null : school!.Staff.FirstOrDefault(s => s.Id == staffId);
+        var staff = staffId is null ? school.Staff.Count > 0 ? school.Staff[0] : null : school.Staff.FirstOrDefault(s => s.Id == staffId);
         if (staff is null)
         {
             Console.Error.WriteLine($"Сотрудника '{staffId}' нет в настройках школы {schoolId} (Connector:Schools:N:Staff).");

@@ -1,5 +1,7 @@
 using Connector.Configuration;
 using Connector.Scheduling;
+using Connector.Schools;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Connector.Cli;
@@ -18,6 +20,14 @@ internal static class InstalledHost
         var host = ConnectorHost.Build(paths, configuration!, mode, TimeProvider.System);
         if (!validate || ConsoleText.SettingsAreValid(host)) return host;
         host.Dispose();
+        return null;
+    }
+
+    /// <summary>The school a staff command names; null, after one line saying so, when it is not configured.</summary>
+    public static SchoolContext? School(IHost host, string schoolId)
+    {
+        if (host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school)) return school;
+        Console.Error.WriteLine($"Школа '{schoolId}' не настроена (Connector:Schools:N:Id).");
         return null;
     }
 }

@@ -19,13 +19,13 @@ internal static class ReportCommand
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
-        if (!host.Services.GetRequiredService<SchoolRegistry>().TryGet(schoolId, out var school)) return Refuse($"Школа '{schoolId}' не настроена.");
+        if (InstalledHost.School(host, schoolId) is not { } school) return ExitCodes.Configuration;
         if (periodName is not ("month" or "quarter")) return Refuse($"--period: '{periodName}' — укажите month или quarter.");
         if (format is not ("xlsx" or "csv")) return Refuse($"--format: '{format}' — укажите xlsx или csv.");
 
         var kind = periodName == "month" ? PeriodKind.Month : PeriodKind.Quarter;
         var now = TimeProvider.System.GetUtcNow();
-        var today = school!.LocalDate(now);
+        var today = school.LocalDate(now);
         DateOnly anchor;
         if (of is null)
         {

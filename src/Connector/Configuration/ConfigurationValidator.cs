@@ -37,6 +37,7 @@ internal sealed partial class ConfigurationValidator(
         ValidateDelivery(options.Delivery, problems);
         ValidateSms(sms, problems);
         problems.AddRange(profiles.Problems);
+        // Resolved here, not injected: a broken calendar file then becomes one line naming it, not a failed start-up.
         try
         {
             _ = services.GetService(typeof(Calendar.ProductionCalendar));

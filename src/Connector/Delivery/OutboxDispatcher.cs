@@ -43,17 +43,12 @@ internal sealed class OutboxDispatcher(
                 new { schoolId, now = StoreTime.Format(time.GetUtcNow()), BatchSize }).ConfigureAwait(false)).ToList();
         }
 
-        var blocked = new HashSet<ChannelKind>();
         foreach (var message in due)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var channel = Enum.Parse<ChannelKind>(message.Channel!);
-            if (blocked.Contains(channel)) continue;
-            if (await MayNotGoYetAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false))
-            {
-                if (run.Held.Contains(channel)) blocked.Add(channel);
-                continue;
-            }
+            // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
+            if (run.Held.Contains(channel) || await MayNotGoYetAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false)) continue;
 
             await DeliverOneAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false);
         }

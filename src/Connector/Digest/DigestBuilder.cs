@@ -88,7 +88,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             WHERE c.school_id = @schoolId AND s.state = 'pending' AND s.due_on <= @today AND {inScope}
             ORDER BY s.due_on, c.id
             """, args, tx).ConfigureAwait(false))
-            .Select(r => new StepRow(r.CaseId, r.Pupil, r.ClassName, r.Step, OwnerName(school, r.Owner, r.ClassName), StoreTime.ParseDate(r.Due), StoreTime.ParseDate(r.Due) < today))
+            .Select(r => new StepRow(r.CaseId, r.Pupil, r.ClassName, r.Step, school.StaffFor(Enum.Parse<StaffRole>(r.Owner), r.ClassName)?.FullName ?? "не назначен", StoreTime.ParseDate(r.Due), StoreTime.ParseDate(r.Due) < today))
             .ToList();
 
         var notEntered = (await db.QueryAsync<string>(
@@ -126,12 +126,5 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
 
         var scope = wholeSchool ? "вся школа" : string.Join(", ", staff.Classes);
         return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart);
-    }
-
-    private static string OwnerName(SchoolContext school, string role, string className)
-    {
-        var parsed = Enum.Parse<StaffRole>(role);
-        var person = parsed == StaffRole.ClassTeacher ? school.ClassTeacherOf(className) : school.Staff.FirstOrDefault(s => s.Roles.Contains(parsed));
-        return person?.FullName ?? "не назначен";
     }
 }

@@ -57,6 +57,13 @@ internal sealed class SchoolContext(
         return calendar.IsSchoolDay(DateOnly.FromDateTime(local)) && time >= hoursStart && time <= hoursEnd;
     }
 
+    /// <summary>
+    /// Who does a step owned by <paramref name="role"/> for a pupil of <paramref name="className"/>: that class's
+    /// teacher, or the first staff member with the role; null when nobody is configured.
+    /// </summary>
+    public StaffMember? StaffFor(StaffRole role, string className) =>
+        role == StaffRole.ClassTeacher ? ClassTeacherOf(className) : staff.FirstOrDefault(s => s.Roles.Contains(role));
+
     /// <summary>The class teacher of <paramref name="className"/>, if configured.</summary>
     public StaffMember? ClassTeacherOf(string className) =>
         staff.FirstOrDefault(s => s.Roles.Contains(StaffRole.ClassTeacher) && s.Classes.Contains(className, StringComparer.OrdinalIgnoreCase));
