@@ -84,7 +84,8 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
 
     private static Dictionary<string, string> Crash(string point) => new() { ["CONNECTOR_CRASH_AT"] = point };
 
-    private static string Today { get; set; } = "";
+    /// <summary>The school-local date the installation was made for: its one extra school day.</summary>
+    private string Today => install.School["ExtraSchoolDays"]![0]!.GetValue<string>();
 
     /// <summary>
     /// <c>once</c> runs on the real clock, so the school is put in the time zone where it is now around midday, and
@@ -97,13 +98,12 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
         var zone = offset switch { 0 => "Etc/UTC", > 0 => $"Etc/GMT-{offset}", _ => $"Etc/GMT+{-offset}" };
         var local = utc.ToOffset(TimeSpan.FromHours(offset));
         var today = DateOnly.FromDateTime(local.DateTime);
-        Today = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         var install = new TestInstallation(zone);
         install.School["GracePeriodMinutes"] = 0;
         install.School["SchoolHoursStart"] = "00:00";
         install.School["SchoolHoursEnd"] = "23:59";
-        install.School["ExtraSchoolDays"] = new JsonArray(Today);
+        install.School["ExtraSchoolDays"] = new JsonArray(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         install.Connector["Delivery"]!["FirstRetryDelaySeconds"] = 1;
         install.Journal
             .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1", "g2")
