@@ -1,4 +1,5 @@
 using Connector.Adapters.Generic;
+using Connector.Adapters.SetevoyGorod;
 using Connector.Calendar;
 using Connector.Configuration;
 using Connector.Delivery;
@@ -74,6 +75,7 @@ internal static class ConnectorHost
 
         var templates = paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}"] ?? "config/templates");
         services.AddGenericJournalAdapters(paths.Home);
+        services.AddSetevoyGorodAdapter();
         services.AddNotifier(paths.Home, templates, configuration.GetValue<SmsGatewayKind>($"{SmsOptions.SectionName}:{nameof(SmsOptions.Gateway)}"));
 
         services.AddSingleton(_ => ProductionCalendar.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.CalendarDirectory)}"] ?? "config/calendars")));

@@ -73,9 +73,13 @@ internal static class ConnectorCommandLine
         };
         report.SetAction((r, ct) => ReportCommand.RunAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(period)!, r.GetValue(of), r.GetValue(format)!, r.GetValue(reportOut)!, ct));
 
+        var probe = new Command("probe", "Проверить сервер «Сетевого Города» школы: версия, вход, роли, причины отсутствия, классы и ученики, доступные адреса; затем выход.") { school };
+        probe.SetAction((r, ct) => SgoCommand.ProbeAsync(r.GetValue(home), r.GetValue(school)!, ct));
+        var sgo = new Command("sgo", "Команды для «Сетевого Города».") { probe };
+
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent, cases, digest, report,
+            home, run, once, check, demo, consent, cases, digest, report, sgo,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

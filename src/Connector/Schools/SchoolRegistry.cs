@@ -7,8 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Connector.Schools;
 
-/// <summary>The configured schools, each with its adapter, built once from validated options.</summary>
-internal sealed class SchoolRegistry
+/// <summary>
+/// The configured schools, each with its adapter, built once from validated options. Disposing it closes the adapters
+/// that hold remote sessions (an SGO account logs out).
+/// </summary>
+internal sealed class SchoolRegistry : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<IReadOnlyDictionary<string, SchoolContext>> schools;
 
@@ -25,6 +28,17 @@ internal sealed class SchoolRegistry
         schools.Value.TryGetValue(id, out var school) ? school : throw new KeyNotFoundException($"no school with id '{id}' is configured");
 
     public bool TryGet(string id, out SchoolContext? school) => schools.Value.TryGetValue(id, out school);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!schools.IsValueCreated) return;
+        foreach (var school in schools.Value.Values)
+        {
+            if (school.Adapter is IAsyncDisposable adapter) await adapter.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static SchoolContext Build(SchoolOptions options, IReadOnlyDictionary<string, IJournalAdapterFactory> factories, ProductionCalendar production)
     {

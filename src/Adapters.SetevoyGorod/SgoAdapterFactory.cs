@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Connector.Adapters.SetevoyGorod;
+
+/// <summary>
+/// Makes <see cref="SgoJournalAdapter"/>s from a school's <c>Adapter</c> settings. Schools on the same server share
+/// one <see cref="SgoServer"/>: one request pace and one circuit breaker for that server.
+/// </summary>
+internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory loggers, TimeProvider? network = null) : IJournalAdapterFactory
+{
+    private readonly ConcurrentDictionary<string, SgoServer> servers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly TimeProvider network = network ?? TimeProvider.System;
+
+    public string Kind => "sgo";
+
+    public IReadOnlyList<string> Validate(IConfigurationSection adapterSection)
+    {
+        var path = adapterSection.Path;
+        var options = Bind(adapterSection);
+        var problems = new List<string>();
+        if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var origin) || origin.Scheme is not ("https" or "http"))
+        {
+            problems.Add($"{path}:BaseUrl: '{options.BaseUrl}' is not a web address; write the region's SGO origin, e.g. https://sgo.edu-74.ru");
+        }
+        else if (origin.AbsolutePath != "/")
+        {
+            problems.Add($"{path}:BaseUrl: write only the server's origin ({origin.GetLeftPart(UriPartial.Authority)}), without the path '{origin.AbsolutePath}'");
+        }
+
+        if (options.SchoolId <= 0) problems.Add($"{path}:SchoolId: not set; the school's number on the SGO server (scid), e.g. from the school card in SGO");
+        if (string.IsNullOrWhiteSpace(options.Login)) problems.Add($"{path}:Login: not set; the login of the SGO staff account the service uses");
+        if (options.Password.Length == 0)
+        {
+            problems.Add($"{path}:Password: not set; set the environment variable CONNECTOR__{path["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal)}__Password");
+        }
+        else if (!SgoPassword.IsEncodable(options.Password))
+        {
+            problems.Add($"{path}:Password: has characters that SGO's windows-1251 login cannot carry; SGO could never accept it");
+        }
+
+        if (options.RequestsPerMinute is < 1 or > 6000) problems.Add($"{path}:RequestsPerMinute: {options.RequestsPerMinute} is outside 1..6000");
+        if (options.TimeoutSeconds is < 1 or > 300) problems.Add($"{path}:TimeoutSeconds: {options.TimeoutSeconds} is outside 1..300");
+        if (options.Retries is < 0 or > 10) problems.Add($"{path}:Retries: {options.Retries} is outside 0..10");
+        if (options.LingerSeconds is < 0 or > 3600) problems.Add($"{path}:LingerSeconds: {options.LingerSeconds} is outside 0..3600");
+        problems.AddRange(SgoAttendanceCodes.Validate(options, path));
+        return problems;
+    }
+
+    public IJournalAdapter Create(SchoolRef school, IConfigurationSection adapterSection)
+    {
+        var (client, options) = CreateClient(school, adapterSection);
+        return new SgoJournalAdapter(client, options, school, adapterSection.Path, time, loggers.CreateLogger<SgoJournalAdapter>());
+    }
+
+    /// <summary>The client of the school's account, for the probe.</summary>
+    public (SgoClient Client, SgoOptions Options) CreateClient(SchoolRef school, IConfigurationSection adapterSection)
+    {
+        var options = Bind(adapterSection);
+        var origin = new Uri(new Uri(options.BaseUrl).GetLeftPart(UriPartial.Authority) + "/");
+        var server = servers.GetOrAdd(origin.AbsoluteUri, _ => new SgoServer(origin, options, network));
+        return (new SgoClient(server, options, school.Id, adapterSection.Path, network, loggers.CreateLogger<SgoClient>()), options);
+    }
+
+    /// <summary>The school's local time now.</summary>
+    public DateTime LocalNow(SchoolRef school) =>
+        TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(school.TimeZone)).DateTime;
+
+    private static SgoOptions Bind(IConfigurationSection section)
+    {
+        var options = new SgoOptions();
+        section.Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Connector.Abstractions.Attendance;
+using Microsoft.Extensions.Logging;
+
+namespace Connector.Adapters.SetevoyGorod;
+
+/// <summary>
+/// SGO's attendance codes (SGO_API.md §4.1) mapped to canonical marks: ОТ → absent, reason not recorded; УП → excused;
+/// Б → illness; НП → unexcused; ОП → late; ОСВ → exempt (excused). A school may add or correct codes in
+/// <c>Adapter:Codes</c>; a code nobody mapped is read as <c>Adapter:UnknownCode</c> (absent, no reason) and logged once.
+/// </summary>
+internal sealed partial class SgoAttendanceCodes
+{
+    public static readonly IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical =
+        new Dictionary<string, (Presence, AbsenceReason)>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["present"] = (Presence.Present, AbsenceReason.NoneRecorded),
+            ["late"] = (Presence.Late, AbsenceReason.NoneRecorded),
+            ["absent"] = (Presence.Absent, AbsenceReason.NoneRecorded),
+            ["illness"] = (Presence.Absent, AbsenceReason.Illness),
+            ["excused"] = (Presence.Absent, AbsenceReason.Excused),
+            ["unexcused"] = (Presence.Absent, AbsenceReason.Unexcused),
+        };
+
+    private static readonly Dictionary<string, string> Defaults = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ОТ"] = "absent",
+        ["УП"] = "excused",
+        ["Б"] = "illness",
+        ["НП"] = "unexcused",
+        ["ОП"] = "late",
+        ["ОСВ"] = "excused",
+    };
+
+    private readonly Dictionary<string, (Presence, AbsenceReason)> map = new(StringComparer.OrdinalIgnoreCase);
+    private readonly (Presence, AbsenceReason) unknown;
+    private readonly string unknownName;
+    private readonly ConcurrentDictionary<string, bool> reported = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string school;
+    private readonly ILogger logger;
+
+    public SgoAttendanceCodes(SgoOptions options, string school, ILogger logger)
+    {
+        foreach (var (code, name) in Defaults.Concat(options.Codes)) map[code.Trim()] = Canonical[name];
+        unknownName = options.UnknownCode;
+        unknown = Canonical[options.UnknownCode];
+        this.school = school;
+        this.logger = logger;
+    }
+
+    public static IEnumerable<string> Validate(SgoOptions options, string path)
+    {
+        foreach (var (code, name) in options.Codes)
+        {
+            if (!Canonical.ContainsKey(name)) yield return $"{path}:Codes:{code}: '{name}' is not one of {string.Join(", ", Canonical.Keys)}";
+        }
+
+        if (!Canonical.ContainsKey(options.UnknownCode))
+        {
+            yield return $"{path}:UnknownCode: '{options.UnknownCode}' is not one of {string.Join(", ", Canonical.Keys)}";
+        }
+    }
+
+    public (Presence Presence, AbsenceReason Reason) Map(string code)
+    {
+        var trimmed = code.Trim();
+        if (map.TryGetValue(trimmed, out var mark)) return mark;
+        if (reported.TryAdd(trimmed, true)) Log.UnknownCode(logger, school, trimmed, unknownName);
+        return unknown;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "School {School}: the SGO attendance code '{Code}' is unknown; it is read as '{Meaning}'. Map it in the school's Adapter:Codes if it means something else")]
+        public static partial void UnknownCode(ILogger logger, string school, string code, string meaning);
+    }
+}

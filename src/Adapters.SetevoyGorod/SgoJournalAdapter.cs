@@ -1,0 +1,76 @@
+using System.Globalization;
+using Connector.Abstractions.Attendance;
+using Connector.Abstractions.Journals;
+using Connector.Abstractions.Schools;
+using Microsoft.Extensions.Logging;
+
+namespace Connector.Adapters.SetevoyGorod;
+
+/// <summary>
+/// One school's journal in «Сетевой Город. Образование», read and written through a staff account's web session.
+/// Every read either returns the whole answer or throws a <see cref="JournalException"/>.
+/// </summary>
+internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
+{
+    private readonly SgoClient client;
+    private readonly SgoAttendanceCodes codes;
+    private readonly SgoMailbox mailbox;
+    private readonly SchoolRef school;
+    private readonly TimeZoneInfo timeZone;
+    private readonly TimeProvider time;
+    private SchoolDirectory? directory;
+
+    public SgoJournalAdapter(SgoClient client, SgoOptions options, SchoolRef school, string settings, TimeProvider time, ILogger logger)
+    {
+        this.client = client;
+        this.school = school;
+        this.time = time;
+        timeZone = TimeZoneInfo.FindSystemTimeZoneById(school.TimeZone);
+        codes = new SgoAttendanceCodes(options, school.Id, logger);
+        mailbox = new SgoMailbox(client, options, school.Id, settings, logger);
+    }
+
+    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true);
+
+    public Task<Roster> GetRosterAsync(CancellationToken cancellationToken) =>
+        client.RunAsync(async ct =>
+        {
+            var read = await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            directory = read;
+            return SchoolDirectoryReader.ToRoster(read);
+        }, cancellationToken);
+
+    public Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        client.RunAsync(async ct =>
+        {
+            var read = directory ?? await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            directory = read;
+            var localNow = TimeZoneInfo.ConvertTime(time.GetUtcNow(), timeZone).DateTime;
+            return await TeacherJournalReader.ReadAsync(client, read, codes, from, to, localNow, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken) =>
+        client.RunAsync(async ct =>
+        {
+            var read = directory ?? await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            directory = read;
+            var schoolClass = read.ClassOf(flag.PupilId)
+                ?? throw new JournalException(JournalFailure.Configuration, $"school {school.Id}: pupil #{flag.PupilId} of flag {flag.Key} is in no class the SGO account sees");
+            var student = read.Students.First(s => s.Id.ToString(CultureInfo.InvariantCulture) == flag.PupilId);
+            var name = string.Join(' ', new[] { student.LastName, student.FirstName, student.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)));
+            await mailbox.WriteAsync(flag, name, schoolClass, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    public Task<string> CheckAsync(CancellationToken cancellationToken) =>
+        client.RunAsync(async ct =>
+        {
+            var read = await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            directory = read;
+            var session = client.Session!;
+            return string.Create(CultureInfo.InvariantCulture,
+                $"«Сетевой Город» {client.Server.Origin} (версия {session.Version}): классов {read.Classes.Count}, учеников {read.Students.Count}");
+        }, cancellationToken);
+
+    public ValueTask DisposeAsync() => client.DisposeAsync();
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Connector.Adapters.SetevoyGorod;
+
+// The shapes of SGO's answers, as far as the adapter reads them (SGO_API.md §2–§4). Fields it does not need are not declared.
+
+internal sealed record LoginData(string? ProductName, string? Version, bool SchoolLogin, bool EsiaLogin, bool EsiaMainAuth);
+
+internal sealed record AuthData(string? Lt, string? Ver, string? Salt);
+
+internal sealed record LoginAnswer(string? At, long TimeOut, string? EntryPoint, AccountInfo? AccountInfo, string? Message);
+
+internal sealed record AccountInfo(IdName? User, IdName? CurrentOrganization, IReadOnlyList<UserRole>? UserRoles);
+
+internal sealed record UserRole(int UserId, int SchoolId, IdName? Role);
+
+internal sealed record IdName(int Id, string? Name);
+
+internal sealed record ContextAnswer(int UserId, string? Version, int SchoolId, int SchoolYearId, IdName? Organization);
+
+internal sealed record ErrorAnswer(string? Message);
+
+internal sealed record AttendanceReason(int Id, string? Mark, string? Name);
+
+internal sealed record JournalFilter(IReadOnlyList<SgoClass> Classes, IReadOnlyList<SubjectGroup> SubjectGroups, IReadOnlyList<Term> Terms);
+
+internal sealed record SgoClass(int Id, string Name, IdName? Teacher);
+
+internal sealed record SubjectGroup(int Id, string? Name, int ClassId, string? SubjectName);
+
+internal sealed record Term(int Id, string? Name, DateTime StartDate, DateTime EndDate);
+
+internal sealed record SgoStudent(int Id, string? LastName, string? FirstName, string? MiddleName, DateTime? BirthDate, int ClassId, IReadOnlyList<SgoParent>? Parents);
+
+internal sealed record SgoParent(int Id, string? Name, string? Email, string? MobilePhone, string? PreferedCom);
+
+internal sealed record JournalShort(IReadOnlyList<ClassMeeting>? ClassMeetings);
+
+internal sealed record ClassMeeting(int Id, DateTime Day, int Number, string? StartTime, string? EndTime);
+
+internal sealed record JournalLesson(int LessonId, IReadOnlyList<StudentAttendance>? Attendance);
+
+internal sealed record StudentAttendance(int StudentId, string? Reason);
+
+internal sealed record MailRecipient(string Id, string? Name, string? OrganizationName);
+
+internal sealed record MailRegistry(IReadOnlyList<MailRow>? Rows, int TotalItems);
+
+internal sealed record MailRow(int Id, string? Subject);
+
+internal static class SgoJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    };
+}
