@@ -131,7 +131,7 @@ internal sealed partial class SgoClient : IAsyncDisposable
                 }
 
                 var lost = response.Status == HttpStatusCode.Unauthorized
-                    || (response.Status is HttpStatusCode.OK && !response.IsJson && !response.IsSecurityWarning)
+                    || (response.Status is HttpStatusCode.OK && response.IsPage && !response.IsSecurityWarning)
                     || response.Status is HttpStatusCode.Found or HttpStatusCode.Redirect or HttpStatusCode.SeeOther;
                 if (lost && !relogged)
                 {
@@ -147,7 +147,7 @@ internal sealed partial class SgoClient : IAsyncDisposable
                         $"school {school}: the SGO server {server.Origin} refused {what} (401) right after a fresh login; check that the account in {settings}:Login may use the web journal");
                 }
 
-                if (response.IsSecurityWarning || (response.Status == HttpStatusCode.OK && !response.IsJson))
+                if (response.IsSecurityWarning || (response.Status == HttpStatusCode.OK && response.IsPage))
                 {
                     throw new JournalException(JournalFailure.Transient,
                         $"school {school}: the SGO server {server.Origin} answered an HTML page instead of JSON to {what} (a maintenance page or a firewall?); nothing was read");

@@ -25,7 +25,9 @@ public static class SgoPassword
     {
         try
         {
-            _ = Encoding.GetEncoding(1251, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback).GetBytes(password);
+            var strict = (Encoding)Windows1251.Clone();
+            strict.EncoderFallback = EncoderFallback.ExceptionFallback;
+            _ = strict.GetBytes(password);
             return true;
         }
         catch (EncoderFallbackException)

@@ -119,6 +119,9 @@ internal sealed record SgoResponse(HttpStatusCode Status, string? MediaType, str
 {
     public bool IsJson => MediaType is { } m && m.Contains("json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A page (HTML, text) rather than data: what SGO sends when the session is gone, or what a firewall sends.</summary>
+    public bool IsPage => !IsJson && Body.Length > 0;
+
     /// <summary>The interstitial SGO sends instead of data while another session's warning is unacknowledged (SGO_API.md §5.3).</summary>
     public bool IsSecurityWarning =>
         !IsJson && Body.Length < 1000 && Body.Contains("/asp/SecurityWarning.asp", StringComparison.OrdinalIgnoreCase);
