@@ -126,7 +126,7 @@ internal sealed partial class SgoMailbox(SgoClient client, SgoOptions options, s
     private static string KindText(JournalFlagKind kind) => kind switch
     {
         JournalFlagKind.GuardiansNotified => "родители уведомлены",
-        JournalFlagKind.SystematicAbsenceLevel => "систематические пропуски",
+        JournalFlagKind.SystematicAbsenceLevel => "пропуски без уважительной причины",
         JournalFlagKind.NotStarted => "не приступил к обучению",
         JournalFlagKind.EscalationStep => "шаг по случаю",
         _ => kind.ToString(),

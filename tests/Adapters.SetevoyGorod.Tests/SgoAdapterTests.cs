@@ -242,7 +242,7 @@ public sealed class SgoAdapterTests : IAsyncLifetime
         Assert.Equal(2, mail.Count);
         var first = mail[0];
         Assert.Equal([teacher, pedagogue], first.To);
-        Assert.Equal($"Connector: систематические пропуски, 7Б, 09.11.2026 {SgoMailbox.Token(flag.Key)}", first.Subject);
+        Assert.Equal($"Connector: пропуски без уважительной причины, 7Б, 09.11.2026 {SgoMailbox.Token(flag.Key)}", first.Subject);
         Assert.Contains("Пропущено без уважительной причины 3 урока за месяц.", first.Text, StringComparison.Ordinal);
         Assert.Contains("Ученик: Петров Иван Сергеевич, 7Б.", first.Text, StringComparison.Ordinal);
         Assert.All(mail, m => Assert.Equal(2, m.Variant));
