@@ -82,7 +82,7 @@ public sealed class SgoProbe
                         {
                             await Try(endpoints, "attendance", TeacherJournalReader.LessonPath,
                                 () => client.GetJsonAsync<JournalLesson>(TeacherJournalReader.LessonPath + query + string.Create(CultureInfo.InvariantCulture, $"&cmid={meeting.Id}"), ct),
-                                l => Count(l.Attendance?.Count ?? 0, "отметок посещаемости")).ConfigureAwait(false);
+                                l => Count(l.Attendance?.Count ?? 0, "учеников на странице урока")).ConfigureAwait(false);
                         }
                     }
 

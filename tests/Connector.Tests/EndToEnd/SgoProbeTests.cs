@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Connector.Testing;
+using Connector.Testing.Sgo;
+
+namespace Connector.Tests.EndToEnd;
+
+/// <summary><c>connector sgo probe</c>, run as the IT person runs it, against the SGO emulator.</summary>
+public sealed class SgoProbeTests : IAsyncLifetime
+{
+    private const string Password = "Пароль-Проверки1";
+    private readonly TestInstallation install = new();
+    private SgoEmulator sgo = null!;
+
+    public async Task InitializeAsync()
+    {
+        sgo = await SgoEmulator.StartAsync();
+        var teacher = sgo.AddStaff("Белова Ирина Викторовна");
+        sgo.AddAccount("ConnectorСлужба", Password, "Сервис Connector", true, (SgoEmulator.StaffRoleId, SgoEmulator.StaffRoleName));
+        var c7b = sgo.AddClass("7Б", teacher, "Математика", "Русский язык");
+        sgo.AddStudent(c7b, "Петров Иван Сергеевич", null, new SgoParentData("Петрова Мария Ивановна", "maria@example.com", null));
+        sgo.AddStudent(c7b, "Сидорова Анна Олеговна", null);
+        sgo.AddStudent(sgo.AddClass("5А", sgo.AddStaff("Орлова Ольга Петровна")), "Белова Полина Алексеевна", null);
+        sgo.Lessons(c7b, DateOnly.FromDateTime(DateTime.UtcNow), 2);
+        install.School["Adapter"] = new JsonObject
+        {
+            ["Kind"] = "sgo", ["BaseUrl"] = sgo.BaseUrl, ["SchoolId"] = sgo.SchoolId, ["Login"] = "ConnectorСлужба", ["LingerSeconds"] = 0,
+        };
+        install.Secrets["Connector:Schools:0:Adapter:Password"] = Password;
+        install.Save();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await sgo.DisposeAsync();
+        install.Dispose();
+    }
+
+    [Fact]
+    public async Task Probe_SaysWhatTheServerAndAccountAllow_InRussian_AndLogsOut()
+    {
+        var result = await install.RunAsync(null, "sgo", "probe", "--school", "school-1");
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        var output = result.Output;
+        Assert.Contains($"Школа school-1: сервер «Сетевого Города» {sgo.BaseUrl}/", output, StringComparison.Ordinal);
+        Assert.Contains("Версия сервера: 5.47.0.0 (Сетевой Город. Образование)", output, StringComparison.Ordinal);
+        Assert.Contains("Вход по логину и паролю разрешён: да; только через Госуслуги: нет", output, StringComparison.Ordinal);
+        Assert.Contains("Роли учётной записи: Администратор", output, StringComparison.Ordinal);
+        Assert.Contains("ОТ — Отсутствовал, УП — Пропуск по уважительной причине, Б — Пропуск по болезни", output, StringComparison.Ordinal);
+        Assert.Contains("Видно классов: 2, учеников: 3", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/grade/journal/edit — учеников на странице урока: 2", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/mail/recipients — адресатов: 3", output, StringComparison.Ordinal);
+        Assert.Contains("Сеанс закрыт (выход выполнен).", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("НЕ отвечает", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, output + result.Error, StringComparison.Ordinal);
+        Assert.Equal((1, 1, 0), (sgo.Logins, sgo.Logouts, sgo.OpenSessions));
+        Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
+        File.WriteAllText(Path.Combine(RepositoryRoot.Path, "artifacts", "sgo-probe.txt"), output);
+    }
+
+    [Fact]
+    public async Task Probe_OfAnEsiaOnlyServer_SaysSo_AndFails()
+    {
+        sgo.EsiaOnly = true;
+
+        var result = await install.RunAsync(null, "sgo", "probe", "--school", "school-1");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("Вход по логину и паролю разрешён: нет; только через Госуслуги: да", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Вход не выполнен: school school-1: the SGO server", result.Output, StringComparison.Ordinal);
+        Assert.Equal(0, sgo.Logins);
+    }
+}
