@@ -11,16 +11,7 @@ namespace Connector.Adapters.SetevoyGorod;
 /// </summary>
 internal sealed partial class SgoAttendanceCodes
 {
-    public static readonly IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical =
-        new Dictionary<string, (Presence, AbsenceReason)>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["present"] = (Presence.Present, AbsenceReason.NoneRecorded),
-            ["late"] = (Presence.Late, AbsenceReason.NoneRecorded),
-            ["absent"] = (Presence.Absent, AbsenceReason.NoneRecorded),
-            ["illness"] = (Presence.Absent, AbsenceReason.Illness),
-            ["excused"] = (Presence.Absent, AbsenceReason.Excused),
-            ["unexcused"] = (Presence.Absent, AbsenceReason.Unexcused),
-        };
+    private static IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical => CanonicalMarks.ByName;
 
     private static readonly Dictionary<string, string> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {

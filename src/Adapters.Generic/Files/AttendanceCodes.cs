@@ -6,16 +6,7 @@ namespace Connector.Adapters.Generic.Files;
 internal static class AttendanceCodes
 {
     /// <summary>The canonical names a school may map its own codes to in <c>Adapter:Codes</c>.</summary>
-    public static readonly IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical =
-        new Dictionary<string, (Presence, AbsenceReason)>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["present"] = (Presence.Present, AbsenceReason.NoneRecorded),
-            ["late"] = (Presence.Late, AbsenceReason.NoneRecorded),
-            ["absent"] = (Presence.Absent, AbsenceReason.NoneRecorded),
-            ["illness"] = (Presence.Absent, AbsenceReason.Illness),
-            ["excused"] = (Presence.Absent, AbsenceReason.Excused),
-            ["unexcused"] = (Presence.Absent, AbsenceReason.Unexcused),
-        };
+    public static IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical => CanonicalMarks.ByName;
 
     private static readonly Dictionary<string, string> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {
