@@ -208,6 +208,25 @@ public sealed class SgoAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ServerFailingAgainAndAgain_IsLeftAlone_UntilTheBreakerCloses()
+    {
+        var adapter = school.Adapter();
+        school.Emulator.FaultPath = "grade/journal/short";
+        school.Emulator.Fault = SgoFault.ServerError;
+        for (var i = 0; i < 6; i++)
+        {
+            await Assert.ThrowsAsync<JournalException>(() => adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None));
+        }
+
+        var before = school.Emulator.Requests.Count;
+        var error = await Assert.ThrowsAsync<JournalException>(() => adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None));
+
+        Assert.Equal(JournalFailure.Transient, error.Failure);
+        Assert.Contains("failed too often", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, school.Emulator.Requests.Count);
+    }
+
+    [Fact]
     public async Task Requests_ArePacedToTheConfiguredRate()
     {
         school.Settings["RequestsPerMinute"] = "300"; // one every 200 ms
