@@ -63,6 +63,9 @@ internal sealed partial class SgoClient : IAsyncDisposable
 
     public SgoServer Server => server;
 
+    /// <summary>Whether the last logout was confirmed by the server (200, or 401 for a session already gone); null when none was attempted.</summary>
+    public bool? LastLogoutConfirmed { get; private set; }
+
     /// <summary>Runs a piece of work in the account's session: the session stays alive while any work runs, and is closed soon after the last.</summary>
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -302,10 +305,12 @@ internal sealed partial class SgoClient : IAsyncDisposable
         {
             var response = await RawAsync(() => WithToken(Form("webapi/auth/logout", [new("at", session.At), new("ver", session.Ver)]), session),
                 "auth/logout", false, cancellationToken).ConfigureAwait(false);
+            LastLogoutConfirmed = response.Status is HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.Unauthorized;
             Log.LoggedOut(logger, school, server.Origin, (int)response.Status);
         }
         catch (JournalException ex)
         {
+            LastLogoutConfirmed = false;
             Log.LogoutFailed(logger, school, server.Origin, ex.Message);
         }
     }

@@ -17,7 +17,7 @@ namespace Connector.Adapters.SetevoyGorod;
 /// <param name="Classes">Classes the account sees, if read.</param>
 /// <param name="Pupils">Pupils the account sees, if read.</param>
 /// <param name="Endpoints">Each endpoint tried and how it answered.</param>
-/// <param name="LoggedOut">Whether the session was closed at the end.</param>
+/// <param name="LoggedOut">Whether the server confirmed the logout at the end; null when no session was opened.</param>
 public sealed record SgoProbeReport(
     Uri Server,
     string? ProductName,
@@ -30,7 +30,7 @@ public sealed record SgoProbeReport(
     int? Classes,
     int? Pupils,
     IReadOnlyList<SgoProbeEndpoint> Endpoints,
-    bool LoggedOut);
+    bool? LoggedOut);
 
 /// <summary>One endpoint the probe tried.</summary>
 /// <param name="Group">"attendance" or "mail".</param>
@@ -104,7 +104,7 @@ public sealed class SgoProbe
             var login = client.LoginData;
             return new SgoProbeReport(client.Server.Origin, login?.ProductName, login?.Version,
                 login is null ? null : login.SchoolLogin && !login.EsiaMainAuth, login?.EsiaMainAuth, loginError, roles, reasons,
-                directory?.Classes.Count, directory?.Students.Count, endpoints, client.Session is null);
+                directory?.Classes.Count, directory?.Students.Count, endpoints, client.LastLogoutConfirmed);
         }
     }
 

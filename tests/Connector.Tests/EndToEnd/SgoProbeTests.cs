@@ -68,6 +68,7 @@ public sealed class SgoProbeTests : IAsyncLifetime
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("Вход по логину и паролю разрешён: нет; только через Госуслуги: да", result.Output, StringComparison.Ordinal);
         Assert.Contains("Вход не выполнен: school school-1: the SGO server", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Сеанс не открывался.", result.Output, StringComparison.Ordinal);
         Assert.Equal(0, sgo.Logins);
     }
 }
