@@ -232,6 +232,7 @@ public sealed class SgoEmulator : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
+        // SGO_EMULATOR_LOG=1 shows the emulator's own log (its unhandled exceptions) when a test needs debugging.
         if (Environment.GetEnvironmentVariable("SGO_EMULATOR_LOG") == "1") builder.Logging.AddConsole();
         app = builder.Build();
         app.Use(async (context, next) =>
