@@ -8,32 +8,38 @@ using Polly.Timeout;
 namespace Connector.Adapters.SetevoyGorod;
 
 /// <summary>
-/// What the accounts of every school on one SGO server share: the request pace, the resilience pipeline (per-request
-/// timeout, retries of transient failures with back-off and jitter, a circuit breaker) and which mail-send variant
-/// the server was found to accept.
+/// What the accounts of every school on one SGO server share: the request pace, the resilience pipeline (a per-request
+/// timeout counted from the request's turn, retries of transient failures with back-off and jitter, a circuit
+/// breaker) and which mail-send variant the server was found to accept.
 /// </summary>
 internal sealed class SgoServer
 {
     /// <summary>Set on a request that must not be repeated (sending mail): a timeout there is not retried blindly.</summary>
     public static readonly ResiliencePropertyKey<bool> NoRetry = new("sgo.no-retry");
 
+    private readonly ResiliencePipeline attemptTimeout;
     private int sendVariant;
 
     public SgoServer(Uri origin, SgoOptions options, TimeProvider network)
     {
         Origin = origin;
         Pacer = new RequestPacer(options.RequestsPerMinute, network);
-        Pipeline = new ResiliencePipelineBuilder<SgoResponse> { TimeProvider = network }
-            .AddRetry(new RetryStrategyOptions<SgoResponse>
+        var builder = new ResiliencePipelineBuilder<SgoResponse> { TimeProvider = network };
+        if (options.Retries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SgoResponse>
             {
                 ShouldHandle = args => ValueTask.FromResult(
                     !args.Context.Properties.GetValue(NoRetry, false) && IsTransient(args.Outcome)),
-                MaxRetryAttempts = Math.Max(0, options.Retries),
+                MaxRetryAttempts = options.Retries,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(1),
                 MaxDelay = TimeSpan.FromSeconds(30),
-            })
+            });
+        }
+
+        Pipeline = builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<SgoResponse>
             {
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
@@ -42,6 +48,10 @@ internal sealed class SgoServer
                 SamplingDuration = TimeSpan.FromMinutes(1),
                 BreakDuration = TimeSpan.FromMinutes(2),
             })
+            .Build();
+
+        // The time limit starts once the request has its turn: queueing behind other schools is not slowness.
+        attemptTimeout = new ResiliencePipelineBuilder { TimeProvider = network }
             .AddTimeout(TimeSpan.FromSeconds(Math.Max(1, options.TimeoutSeconds)))
             .Build();
     }
@@ -71,7 +81,8 @@ internal sealed class SgoServer
                 try
                 {
                     await Pacer.WaitAsync(ctx.CancellationToken).ConfigureAwait(false);
-                    return Outcome.FromResult(await attempt(ctx.CancellationToken).ConfigureAwait(false));
+                    return Outcome.FromResult(await attemptTimeout.ExecuteAsync(
+                        async ct => await attempt(ct).ConfigureAwait(false), ctx.CancellationToken).ConfigureAwait(false));
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutRejectedException
                     || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

@@ -245,6 +245,30 @@ public sealed class SgoAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManySchoolsOnOneServer_WaitForTheirTurn_WithoutTheWaitCountingAsATimeout()
+    {
+        // Fifteen schools' accounts on one server paced at one request per 100 ms: a request may queue for 1.5 s,
+        // longer than the 1 s a request may take. Waiting for one's turn is not the server being slow.
+        school.Settings["RequestsPerMinute"] = "600";
+        school.Settings["TimeoutSeconds"] = "1";
+        school.Settings["Retries"] = "0";
+        var factory = school.Factory();
+        var adapters = new List<IJournalAdapter>();
+        for (var i = 0; i < 15; i++)
+        {
+            var login = string.Create(CultureInfo.InvariantCulture, $"school{i}");
+            school.Emulator.AddAccount(login, SgoSchool.Password, $"Сервис {i}");
+            school.Settings["Login"] = login;
+            adapters.Add(factory.Create(SgoSchool.Ref, school.Section()));
+        }
+
+        var rosters = await Task.WhenAll(adapters.Select(a => a.GetRosterAsync(CancellationToken.None)));
+
+        Assert.All(rosters, r => Assert.Equal(3, r.Pupils.Count));
+        foreach (var adapter in adapters) await ((IAsyncDisposable)adapter).DisposeAsync();
+    }
+
+    [Fact]
     public async Task Flag_IsMailedToTheClassTeacherAndTheSocialPedagogue_OnceAcrossARestart_ByTheVariantThatWorks()
     {
         var pedagogue = school.Emulator.AddStaff("Соколова Вера Николаевна");
