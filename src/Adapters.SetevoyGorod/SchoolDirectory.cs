@@ -11,9 +11,12 @@ internal sealed record SchoolDirectory(
     IReadOnlyList<Term> Terms,
     IReadOnlyList<SgoStudent> Students)
 {
-    public SgoClass? ClassOf(string pupilId) =>
-        int.TryParse(pupilId, CultureInfo.InvariantCulture, out var id) && Students.FirstOrDefault(s => s.Id == id) is { } student
-            ? Classes.FirstOrDefault(c => c.Id == student.ClassId)
+    /// <summary>The pupil with a journal id, and their class; null when the account sees neither.</summary>
+    public (SgoStudent Student, SgoClass Class)? Find(string pupilId) =>
+        int.TryParse(pupilId, CultureInfo.InvariantCulture, out var id)
+        && Students.FirstOrDefault(s => s.Id == id) is { } student
+        && Classes.FirstOrDefault(c => c.Id == student.ClassId) is { } schoolClass
+            ? (student, schoolClass)
             : null;
 }
 
@@ -55,7 +58,6 @@ internal static class SchoolDirectoryReader
         foreach (var student in directory.Students)
         {
             var location = $"{StudentsPath}{student.ClassId}#{student.Id}";
-            var name = string.Join(' ', new[] { student.LastName, student.FirstName, student.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));
             if (string.IsNullOrWhiteSpace(student.LastName) || string.IsNullOrWhiteSpace(student.FirstName))
             {
                 problems.Add(new SourceProblem(location, "the pupil has no last or first name; left out"));
@@ -93,7 +95,7 @@ internal static class SchoolDirectoryReader
                 guardianIds.Add(parent.Id.ToString(CultureInfo.InvariantCulture));
             }
 
-            pupils.Add(new Pupil(student.Id.ToString(CultureInfo.InvariantCulture), name, cls, grade, guardianIds, true,
+            pupils.Add(new Pupil(student.Id.ToString(CultureInfo.InvariantCulture), student.FullName, cls, grade, guardianIds, true,
                 student.BirthDate is { } b ? DateOnly.FromDateTime(b) : null));
         }
 

@@ -43,8 +43,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
     public Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
         client.RunAsync(async ct =>
         {
-            var read = directory ?? await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
-            directory = read;
+            var read = await DirectoryAsync(ct).ConfigureAwait(false);
             var localNow = TimeZoneInfo.ConvertTime(time.GetUtcNow(), timeZone).DateTime;
             return await TeacherJournalReader.ReadAsync(client, read, codes, from, to, localNow, ct).ConfigureAwait(false);
         }, cancellationToken);
@@ -52,13 +51,10 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
     public Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken) =>
         client.RunAsync(async ct =>
         {
-            var read = directory ?? await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
-            directory = read;
-            var schoolClass = read.ClassOf(flag.PupilId)
+            var read = await DirectoryAsync(ct).ConfigureAwait(false);
+            var (student, schoolClass) = read.Find(flag.PupilId)
                 ?? throw new JournalException(JournalFailure.Configuration, $"school {school.Id}: pupil #{flag.PupilId} of flag {flag.Key} is in no class the SGO account sees");
-            var student = read.Students.First(s => s.Id.ToString(CultureInfo.InvariantCulture) == flag.PupilId);
-            var name = string.Join(' ', new[] { student.LastName, student.FirstName, student.MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)));
-            await mailbox.WriteAsync(flag, name, schoolClass, ct).ConfigureAwait(false);
+            await mailbox.WriteAsync(flag, student.FullName, schoolClass, ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
@@ -73,4 +69,8 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
         }, cancellationToken);
 
     public ValueTask DisposeAsync() => client.DisposeAsync();
+
+    /// <summary>The directory as last read with the roster; read now if it never was.</summary>
+    private async Task<SchoolDirectory> DirectoryAsync(CancellationToken cancellationToken) =>
+        directory ??= await SchoolDirectoryReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
 }

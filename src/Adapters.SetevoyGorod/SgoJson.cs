@@ -31,7 +31,11 @@ internal sealed record SubjectGroup(int Id, string? Name, int ClassId, string? S
 
 internal sealed record Term(int Id, string? Name, DateTime StartDate, DateTime EndDate);
 
-internal sealed record SgoStudent(int Id, string? LastName, string? FirstName, string? MiddleName, DateTime? BirthDate, int ClassId, IReadOnlyList<SgoParent>? Parents);
+internal sealed record SgoStudent(int Id, string? LastName, string? FirstName, string? MiddleName, DateTime? BirthDate, int ClassId, IReadOnlyList<SgoParent>? Parents)
+{
+    /// <summary>Last name, first name, patronymic, as the journal spells them.</summary>
+    public string FullName => string.Join(' ', new[] { LastName, FirstName, MiddleName }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));
+}
 
 internal sealed record SgoParent(int Id, string? Name, string? Email, string? MobilePhone, string? PreferedCom);
 
