@@ -11,8 +11,6 @@ namespace Connector.Adapters.SetevoyGorod;
 /// </summary>
 internal sealed partial class SgoAttendanceCodes
 {
-    private static IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical => CanonicalMarks.ByName;
-
     private static readonly Dictionary<string, string> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {
         ["ОТ"] = "absent",
@@ -32,9 +30,9 @@ internal sealed partial class SgoAttendanceCodes
 
     public SgoAttendanceCodes(SgoOptions options, string school, ILogger logger)
     {
-        foreach (var (code, name) in Defaults.Concat(options.Codes)) map[code.Trim()] = Canonical[name];
+        foreach (var (code, name) in Defaults.Concat(options.Codes)) map[code.Trim()] = CanonicalMarks.ByName[name];
         unknownName = options.UnknownCode;
-        unknown = Canonical[options.UnknownCode];
+        unknown = CanonicalMarks.ByName[options.UnknownCode];
         this.school = school;
         this.logger = logger;
     }
@@ -43,13 +41,10 @@ internal sealed partial class SgoAttendanceCodes
     {
         foreach (var (code, name) in options.Codes)
         {
-            if (!Canonical.ContainsKey(name)) yield return $"{path}:Codes:{code}: '{name}' is not one of {string.Join(", ", Canonical.Keys)}";
+            if (CanonicalMarks.Problem(name) is { } problem) yield return $"{path}:Codes:{code}: {problem}";
         }
 
-        if (!Canonical.ContainsKey(options.UnknownCode))
-        {
-            yield return $"{path}:UnknownCode: '{options.UnknownCode}' is not one of {string.Join(", ", Canonical.Keys)}";
-        }
+        if (CanonicalMarks.Problem(options.UnknownCode) is { } unknownProblem) yield return $"{path}:UnknownCode: {unknownProblem}";
     }
 
     public (Presence Presence, AbsenceReason Reason) Map(string code)

@@ -135,7 +135,7 @@ internal sealed partial class SgoClient : IAsyncDisposable
 
                 var lost = response.Status == HttpStatusCode.Unauthorized
                     || (response.Status is HttpStatusCode.OK && response.IsPage && !response.IsSecurityWarning)
-                    || response.Status is HttpStatusCode.Found or HttpStatusCode.Redirect or HttpStatusCode.SeeOther;
+                    || response.Status is HttpStatusCode.Redirect or HttpStatusCode.SeeOther;
                 if (lost && !relogged)
                 {
                     Log.SessionLost(logger, school, server.Origin, (int)response.Status, what);

@@ -5,9 +5,6 @@ namespace Connector.Adapters.Generic.Files;
 /// <summary>The attendance codes Russian journals use, mapped to canonical marks.</summary>
 internal static class AttendanceCodes
 {
-    /// <summary>The canonical names a school may map its own codes to in <c>Adapter:Codes</c>.</summary>
-    public static IReadOnlyDictionary<string, (Presence Presence, AbsenceReason Reason)> Canonical => CanonicalMarks.ByName;
-
     private static readonly Dictionary<string, string> Defaults = new(StringComparer.OrdinalIgnoreCase)
     {
         ["П"] = "present",
@@ -26,7 +23,7 @@ internal static class AttendanceCodes
         var map = new Dictionary<string, (Presence, AbsenceReason)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (code, name) in Defaults.Concat(overrides))
         {
-            map[code.Trim()] = Canonical[name];
+            map[code.Trim()] = CanonicalMarks.ByName[name];
         }
 
         return map;

@@ -1,3 +1,4 @@
+using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
 using Microsoft.Extensions.Configuration;
@@ -35,10 +36,7 @@ internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvid
 
         foreach (var (code, name) in options.Codes)
         {
-            if (!AttendanceCodes.Canonical.ContainsKey(name))
-            {
-                problems.Add($"{adapterSection.Path}:Codes:{code}: '{name}' is not one of {string.Join(", ", AttendanceCodes.Canonical.Keys)}");
-            }
+            if (CanonicalMarks.Problem(name) is { } problem) problems.Add($"{adapterSection.Path}:Codes:{code}: {problem}");
         }
 
         return problems;

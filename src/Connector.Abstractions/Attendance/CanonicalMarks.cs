@@ -17,4 +17,8 @@ public static class CanonicalMarks
             ["excused"] = (Presence.Absent, AbsenceReason.Excused),
             ["unexcused"] = (Presence.Absent, AbsenceReason.Unexcused),
         };
+
+    /// <summary>The setting problem of a name that is not canonical, or null: "'прогул' is not one of present, late, …".</summary>
+    public static string? Problem(string name) =>
+        ByName.ContainsKey(name) ? null : $"'{name}' is not one of {string.Join(", ", ByName.Keys)}";
 }
