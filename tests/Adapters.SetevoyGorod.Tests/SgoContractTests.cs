@@ -37,6 +37,10 @@ public sealed class SgoContractTests : JournalAdapterContract
             {
                 var parents = ContractScenario.Guardians.Where(g => g.Children.Contains(key)).Select(g => new SgoParentData(g.FullName, g.Email, g.Phone)).ToArray();
                 pupils[key] = sgo.AddStudent(classes[cls], name, new DateOnly(2013, 5, 1), parents);
+                foreach (var (g, id) in ContractScenario.Guardians.Where(g => g.Children.Contains(key)).Zip(sgo.ParentIds(pupils[key])))
+                {
+                    guardians[g.Key] = id;
+                }
             }
 
             foreach (var day in new[] { ContractScenario.Before, ContractScenario.Monday, ContractScenario.Tuesday })
@@ -52,16 +56,7 @@ public sealed class SgoContractTests : JournalAdapterContract
 
         public string PupilId(string key) => pupils[key].ToString(CultureInfo.InvariantCulture);
 
-        public string GuardianId(string key)
-        {
-            if (guardians.Count == 0)
-            {
-                var roster = Adapter.GetRosterAsync(CancellationToken.None).GetAwaiter().GetResult();
-                foreach (var g in ContractScenario.Guardians) guardians[g.Key] = int.Parse(roster.Guardians.Single(x => x.FullName == g.FullName).Id, CultureInfo.InvariantCulture);
-            }
-
-            return guardians[key].ToString(CultureInfo.InvariantCulture);
-        }
+        public string GuardianId(string key) => guardians[key].ToString(CultureInfo.InvariantCulture);
 
         public int TimesWritten(string flagKey) => school.Emulator.Mail.Count(m => m.Subject.Contains(SgoMailbox.Token(flagKey), StringComparison.Ordinal));
 

@@ -179,6 +179,12 @@ public sealed class SgoEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>The ids the emulator gave a pupil's parents, in the order they were added.</summary>
+    public IReadOnlyList<int> ParentIds(int studentId)
+    {
+        lock (gate) return students.Single(s => s.Id == studentId).Parents.Select(p => p.Id).ToList();
+    }
+
     /// <summary>Lessons 1..count of a class on a date, 45 minutes each from 08:30 with 10-minute breaks; subjects in turn.</summary>
     public void Lessons(int classId, DateOnly date, int count)
     {
