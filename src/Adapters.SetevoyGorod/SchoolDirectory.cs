@@ -1,3 +1,4 @@
+using static System.FormattableString;
 using System.Globalization;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
@@ -57,10 +58,9 @@ internal static class SchoolDirectoryReader
         var className = directory.Classes.ToDictionary(c => c.Id, c => c.Name);
         foreach (var student in directory.Students)
         {
-            var location = $"{StudentsPath}{student.ClassId}#{student.Id}";
             if (string.IsNullOrWhiteSpace(student.LastName) || string.IsNullOrWhiteSpace(student.FirstName))
             {
-                problems.Add(new SourceProblem(location, "the pupil has no last or first name; left out"));
+                problems.Add(new SourceProblem(SourceProblemKind.Record, StudentsPath, Invariant($"{student.ClassId}#{student.Id}"), "lastName", "the pupil has no last or first name; left out"));
                 continue;
             }
 
@@ -68,7 +68,7 @@ internal static class SchoolDirectoryReader
             var grade = int.TryParse(new string(cls.TakeWhile(char.IsAsciiDigit).ToArray()), CultureInfo.InvariantCulture, out var g) ? g : 0;
             if (grade is < 1 or > 11)
             {
-                problems.Add(new SourceProblem(location, $"the class name '{cls}' does not start with a grade from 1 to 11; the pupil is left out"));
+                problems.Add(new SourceProblem(SourceProblemKind.Record, StudentsPath, Invariant($"{student.ClassId}#{student.Id}"), "className", "the class name does not start with a grade from 1 to 11; the pupil is left out"));
                 continue;
             }
 
@@ -77,7 +77,7 @@ internal static class SchoolDirectoryReader
             {
                 if (string.IsNullOrWhiteSpace(parent.Name))
                 {
-                    problems.Add(new SourceProblem($"{location}/parent#{parent.Id}", "the parent has no name; left out"));
+                    problems.Add(new SourceProblem(SourceProblemKind.Record, StudentsPath, Invariant($"{student.ClassId}#{student.Id}/parent#{parent.Id}"), "name", "the parent has no name; left out"));
                     continue;
                 }
 
@@ -101,7 +101,7 @@ internal static class SchoolDirectoryReader
 
         if (guardians.Count > 0 && guardians.Values.All(g => g.Email is null && g.Phone is null))
         {
-            problems.Add(new SourceProblem(StudentsPath, "the account sees no e-mail or phone of any parent; give it a role that sees parents' contacts, or no notice can be sent"));
+            problems.Add(new SourceProblem(SourceProblemKind.Note, StudentsPath, null, null, "the account sees no e-mail or phone of any parent; give it a role that sees parents' contacts, or no notice can be sent"));
         }
 
         return new Roster(pupils, [.. guardians.Values], problems);

@@ -37,10 +37,9 @@ internal static class TeacherJournalReader
                 {
                     var date = DateOnly.FromDateTime(meeting.Day);
                     if (date < from || date > to) continue;
-                    var location = Invariant($"{LessonPath}?cmid={meeting.Id}");
                     if (meeting.Number < 1)
                     {
-                        problems.Add(new SourceProblem(location, Invariant($"the lesson has number {meeting.Number}; left out")));
+                        problems.Add(new SourceProblem(SourceProblemKind.Record, LessonPath, Invariant($"cmid={meeting.Id}"), "number", "the lesson has no number from 1; left out"));
                         continue;
                     }
 
@@ -55,7 +54,8 @@ internal static class TeacherJournalReader
                         if (string.IsNullOrWhiteSpace(entry.Reason)) continue;
                         if (!pupils.Contains(entry.StudentId))
                         {
-                            problems.Add(new SourceProblem(location, Invariant($"a mark for pupil #{entry.StudentId}, who is not in any class the account sees; left out")));
+                            problems.Add(new SourceProblem(SourceProblemKind.Record, LessonPath, Invariant($"cmid={meeting.Id}"), "studentId",
+                                Invariant($"a mark for pupil #{entry.StudentId}, who is not in any class the account sees; left out")));
                             continue;
                         }
 

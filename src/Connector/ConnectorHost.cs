@@ -67,11 +67,15 @@ internal static class ConnectorHost
         services.AddSingleton(paths);
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(new ScheduleModeHolder(mode));
-        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ConnectorOptions>().Bind(configuration.GetSection(ConnectorOptions.SectionName))
+            .PostConfigure(o => o.Schools = ConnectorOptionsBinder.BindSchools(configuration.GetSection(ConnectorOptions.SectionName)))
+            .ValidateOnStart();
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.SectionName));
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection(SmsOptions.SectionName));
         services.AddSingleton<IValidateOptions<ConnectorOptions>, ConnectorOptionsValidator>();
         services.AddSingleton<ConfigurationValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<ConfigurationValidator>().Report(
+            ConnectorOptionsBinder.Bind(configuration), sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<IOptions<SmsOptions>>().Value));
 
         var templates = paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.TemplateDirectory)}"] ?? "config/templates");
         services.AddGenericJournalAdapters(paths.Home);
@@ -82,7 +86,7 @@ internal static class ConnectorHost
         services.AddSingleton(_ => RuleProfiles.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)}"] ?? "config/profiles")));
         services.AddSingleton<SchoolRegistry>();
         services.AddSingleton(sp => new ConnectorDatabase(
-            Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), "connector.db")));
+            Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), ConnectorDatabase.FileName)));
         services.AddSingleton<SourceProblemReporter>();
         services.AddSingleton<SchoolPoller>();
         services.AddSingleton<NoticeRouting>();
@@ -91,6 +95,7 @@ internal static class ConnectorHost
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<DeliveryGate>();
         services.AddSingleton<SentRecorder>();
+        services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<DeliveryStatusChecker>();
         services.AddSingleton<JournalWriter>();

@@ -18,8 +18,19 @@ internal static partial class Log
         "School {SchoolId}: polled {Date:yyyy-MM-dd}; {Changed} marks changed; absences opened {Opened}, explained {Explained}, corrected {Corrected}; notices queued {Queued}, guardians unreachable {Unreachable}")]
     public static partial void Polled(ILogger logger, string schoolId, DateOnly date, int changed, int opened, int explained, int corrected, int queued, int unreachable);
 
-    [LoggerMessage(1004, LogLevel.Warning, "School {SchoolId}: journal data skipped at {Location}: {Reason}")]
-    public static partial void SourceProblem(ILogger logger, string schoolId, string location, string reason);
+    [LoggerMessage(EventId = 1004, Message = "School {SchoolId}: {Source}: {Count} record(s) not used: {Reason} (the first: record {Record}, field {Field})")]
+    public static partial void SourceProblems(ILogger logger, LogLevel level, string schoolId, string source, int count, string reason, string record, string field);
+
+    [LoggerMessage(1012, LogLevel.Error, "School {SchoolId} does not run until its settings are fixed: {Problems}")]
+    public static partial void SchoolDisabled(ILogger logger, string schoolId, string problems);
+
+    [LoggerMessage(1010, LogLevel.Warning,
+        "School {SchoolId}: the {Source} read is quarantined ({Kind}, fingerprint {Fingerprint}); nothing was decided from it, and staff see why in the digest")]
+    public static partial void ReadQuarantined(ILogger logger, string schoolId, string source, string kind, string fingerprint);
+
+    [LoggerMessage(1011, LogLevel.Warning,
+        "School {SchoolId}: the {Source} read lost the same records at every poll for {Minutes} minutes; taken as the journal's truth")]
+    public static partial void LossConfirmed(ILogger logger, string schoolId, string source, int minutes);
 
     [LoggerMessage(1005, LogLevel.Warning, "School {SchoolId}: pupil {PupilId} is absent without a reason but has no guardian in the journal; the class teacher must call")]
     public static partial void NoGuardians(ILogger logger, string schoolId, string pupilId);
@@ -47,6 +58,13 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "School {SchoolId}: message {MessageId} was interrupted after sending; the channel has it, recorded as sent")]
     public static partial void RecoveredAsSent(ILogger logger, string schoolId, long messageId);
+
+    [LoggerMessage(2015, LogLevel.Debug, "School {SchoolId}: message {MessageId} was claimed by another runner first")]
+    public static partial void ClaimedElsewhere(ILogger logger, string schoolId, long messageId);
+
+    [LoggerMessage(2016, LogLevel.Warning,
+        "School {SchoolId}: message {MessageId} was interrupted while sending; its channel could tell whether it went but did not answer, so it is asked again later and not sent meanwhile")]
+    public static partial void RecoveryAsksLater(ILogger logger, string schoolId, long messageId);
 
     [LoggerMessage(2007, LogLevel.Warning, "School {SchoolId}: message {MessageId} was interrupted while sending and will be sent again ({Why})")]
     public static partial void RecoveredForResend(ILogger logger, string schoolId, long messageId, string why);

@@ -1,107 +1,98 @@
-using System.Text;
+using System.Globalization;
 using Connector.Abstractions.Schools;
+using CsvHelper;
 
 namespace Connector.Adapters.Generic.Files;
 
 /// <summary>
-/// One CSV file (RFC 4180: quoted fields, doubled quotes, UTF-8 with or without BOM) read as rows of named cells,
-/// each with its line number for error messages. The delimiter is whichever of ';', ',' or tab the header uses;
-/// Russian spreadsheet exports use ';'.
+/// One CSV file read as rows of named cells, each with its line number for error messages (RFC 4180 through
+/// CsvHelper: quoted fields, doubled quotes). The encoding is detected (<see cref="ExportText"/>) and so is the
+/// delimiter, ';' (Excel in a Russian locale), ',' or tab. A row with more or fewer cells than the header is an
+/// error for that row, never padded; so is a last row without a line break, which is what a file cut off while
+/// being written looks like.
 /// </summary>
 internal sealed class CsvTable
 {
     private static readonly char[] Delimiters = [';', ',', '\t'];
 
-    private CsvTable(IReadOnlyList<CsvRow> rows) => Rows = rows;
+    private CsvTable(IReadOnlyList<CsvRow> rows, IReadOnlyList<string> columns)
+    {
+        Rows = rows;
+        Columns = columns;
+    }
 
     public IReadOnlyList<CsvRow> Rows { get; }
 
+    /// <summary>The header's column names, lower case.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
     /// <summary>Reads <paramref name="path"/>; the header must name every column in <paramref name="required"/>.</summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
-    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems)
+    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems) =>
+        Parse(Path.GetFileName(path), ExportText.Read(path).Text, required, problems);
+
+    public static CsvTable Parse(string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems)
     {
-        var fileName = Path.GetFileName(path);
-        var text = File.ReadAllText(path, Encoding.UTF8);
-        var records = Parse(text, fileName, problems).GetEnumerator();
-        if (!records.MoveNext())
+        if (text.Trim().Length == 0)
         {
             throw new InvalidDataException($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
         }
 
-        var header = records.Current.Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var firstLine = text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)];
+        var delimiter = Delimiters.OrderByDescending(d => firstLine.Count(c => c == d)).First();
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = delimiter,
+            HasHeader = false,
+            TrackLineNumbers = true,
+            TrimWhitespace = true,
+            IncludeValuesInExceptions = false,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            OnMalformedRecord = record => problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, record.LineNumber.ToString(CultureInfo.InvariantCulture), null,
+                "broken quoting in the row; the row is left out")),
+        };
+
+        using var reader = CsvReader.FromText(text, options);
+        if (!reader.Read()) throw new InvalidDataException($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
+        var header = reader.Current.ToArray().Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToArray();
         var missing = required.Where(r => !header.Contains(r)).ToList();
         if (missing.Count > 0)
         {
-            throw new InvalidDataException($"{fileName}: the header lacks the column(s) {string.Join(", ", missing)}");
+            var needed = string.Join(delimiter, required);
+            throw new InvalidDataException(missing.Count == 1
+                ? $"{fileName}: the header has no column '{missing[0]}' (the columns needed: {needed})"
+                : $"{fileName}: the header has no columns {string.Join(", ", missing.Select(m => $"'{m}'"))} (the columns needed: {needed})");
         }
 
         var rows = new List<CsvRow>();
-        while (records.MoveNext())
+        var lastAccepted = false;
+        while (reader.Read())
         {
-            var (line, fields) = records.Current;
-            if (fields.Count == 1 && fields[0].Trim().Length == 0) continue;
-            if (fields.Count > header.Length)
+            var fields = reader.Current.ToArray();
+            var line = (int)reader.LineNumber;
+            if (fields.Length == 1 && fields[0].Length == 0) continue;
+            lastAccepted = false;
+            if (fields.Length != header.Length)
             {
-                problems.Add(new SourceProblem($"{fileName}:{line}", $"the row has {fields.Count} cells, the header {header.Length}"));
+                problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, line.ToString(CultureInfo.InvariantCulture), null,
+                    string.Create(CultureInfo.InvariantCulture, $"the row has {fields.Length} cells, the header {header.Length}; the row is left out")));
                 continue;
             }
 
             var cells = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < header.Length; i++)
-            {
-                cells[header[i]] = i < fields.Count ? fields[i].Trim() : "";
-            }
-
-            rows.Add(new CsvRow($"{fileName}:{line}", cells));
+            for (var i = 0; i < header.Length; i++) cells[header[i]] = fields[i] ?? "";
+            rows.Add(new CsvRow(fileName, line, cells));
+            lastAccepted = true;
         }
 
-        return new CsvTable(rows);
-    }
-
-    private static IEnumerable<(int Line, List<string> Fields)> Parse(string text, string fileName, List<SourceProblem> problems)
-    {
-        var firstLineEnd = text.IndexOf('\n', StringComparison.Ordinal);
-        var firstLine = firstLineEnd < 0 ? text : text[..firstLineEnd];
-        var delimiter = Delimiters.OrderByDescending(d => firstLine.Count(c => c == d)).First();
-
-        var line = 1;
-        var i = 0;
-        while (i < text.Length)
+        if (lastAccepted && !text.TrimEnd(' ', '\t').EndsWith('\n'))
         {
-            var startLine = line;
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            var broken = false;
-            for (; i < text.Length; i++)
-            {
-                var c = text[i];
-                if (quoted)
-                {
-                    if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                    else if (c == '"') quoted = false;
-                    else
-                    {
-                        if (c == '\n') line++;
-                        field.Append(c);
-                    }
-                }
-                else if (c == '"' && field.Length == 0) quoted = true;
-                else if (c == '"') { broken = true; field.Append(c); }
-                else if (c == delimiter) { fields.Add(field.ToString()); field.Clear(); }
-                else if (c == '\r') { }
-                else if (c == '\n') { i++; line++; break; }
-                else field.Append(c);
-            }
-
-            fields.Add(field.ToString());
-            if (quoted || broken)
-            {
-                problems.Add(new SourceProblem($"{fileName}:{startLine}", "broken quoting in the row"));
-                continue;
-            }
-
-            yield return (startLine, fields);
+            problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, rows[^1].Line.ToString(CultureInfo.InvariantCulture), null,
+                "the last row has no line break after it: the file may have been cut off while being written; the row is left out"));
+            rows.RemoveAt(rows.Count - 1);
         }
+
+        return new CsvTable(rows, header);
     }
 }

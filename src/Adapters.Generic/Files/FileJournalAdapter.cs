@@ -22,12 +22,12 @@ internal sealed class FileJournalAdapter(
     private readonly SemaphoreSlim gate = new(1, 1);
     private (string Stamp, FolderExport Export)? cache;
 
-    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true);
+    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true);
 
     public async Task<Roster> GetRosterAsync(CancellationToken cancellationToken)
     {
         var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
-        return new Roster(export.Pupils, export.Guardians, export.Problems);
+        return new Roster(export.Pupils, export.Guardians, export.RosterProblems);
     }
 
     public async Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
@@ -52,7 +52,7 @@ internal sealed class FileJournalAdapter(
                 m.Presence, m.Reason, m.Code, m.RecordedAt))
             .ToList();
 
-        return new AttendanceSnapshot(from, to, lessons, marks, export.Problems);
+        return new AttendanceSnapshot(from, to, lessons, marks, export.AttendanceProblems);
     }
 
     public async Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ internal sealed class FileJournalAdapter(
     {
         var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
         return string.Create(CultureInfo.InvariantCulture,
-            $"папка {folder}: учеников {export.Pupils.Count}, представителей {export.Guardians.Count}, уроков {export.Lessons.Count}, отметок {export.Marks.Count}, строк с ошибками {export.Problems.Count}");
+            $"папка {folder}: учеников {export.Pupils.Count}, представителей {export.Guardians.Count}, уроков {export.Lessons.Count}, отметок {export.Marks.Count}, строк с ошибками {export.ProblemCount}");
     }
 
     /// <summary>Parses the folder again only when one of its files changed.</summary>

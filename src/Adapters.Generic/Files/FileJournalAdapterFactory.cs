@@ -19,20 +19,8 @@ internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvid
         {
             problems.Add($"{folderSetting}: not set; name the folder that holds the school's CSV exports");
         }
-        else
-        {
-            var folder = Resolve(options.Folder);
-            if (!Directory.Exists(folder))
-            {
-                problems.Add($"{folderSetting}: the folder '{folder}' does not exist or cannot be read");
-            }
-            else
-            {
-                problems.AddRange(FolderExportReader.Files
-                    .Where(f => !File.Exists(Path.Combine(folder, f)))
-                    .Select(f => $"{folderSetting}: '{folder}' has no {f}"));
-            }
-        }
+        // A folder or file that is missing is the journal being unreachable, not a wrong setting: the poll of this
+        // school reports it and the other schools go on; `check` lists it.
 
         foreach (var (code, name) in options.Codes)
         {

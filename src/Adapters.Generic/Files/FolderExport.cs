@@ -9,14 +9,17 @@ internal sealed record FolderExport(
     IReadOnlyList<Guardian> Guardians,
     IReadOnlyList<ExportLesson> Lessons,
     IReadOnlyList<ExportMark> Marks,
-    IReadOnlyList<SourceProblem> Problems);
+    IReadOnlyList<SourceProblem> RosterProblems,
+    IReadOnlyList<SourceProblem> AttendanceProblems)
+{
+    public int ProblemCount => RosterProblems.Count + AttendanceProblems.Count;
+}
 
 /// <summary>A lesson row; <see cref="TakenAt"/> is when attendance was entered (MinValue when the file says only "yes").</summary>
 internal sealed record ExportLesson(string ClassName, DateOnly Date, int Number, string Subject, DateTimeOffset? TakenAt);
 
 /// <summary>An attendance row. A later row for the same pupil, date and lesson replaces an earlier one.</summary>
 internal sealed record ExportMark(
-    string Location,
     int Order,
     string PupilId,
     DateOnly Date,

@@ -22,20 +22,21 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
 
     public FolderExport Read(string folder)
     {
-        var problems = new List<SourceProblem>();
-        var pupilRows = CsvTable.Read(Path.Combine(folder, PupilsFile), ["id", "last_name", "first_name", "class"], problems);
-        var guardianRows = CsvTable.Read(Path.Combine(folder, GuardiansFile), ["id", "full_name", "pupil_ids"], problems);
-        var lessonRows = CsvTable.Read(Path.Combine(folder, LessonsFile), ["date", "class", "lesson", "subject", "taken_at"], problems);
-        var markRows = CsvTable.Read(Path.Combine(folder, AttendanceFile), ["date", "pupil_id", "lesson", "code"], problems);
+        var roster = new List<SourceProblem>();
+        var attendance = new List<SourceProblem>();
+        var pupilRows = CsvTable.Read(Path.Combine(folder, PupilsFile), ["id", "last_name", "first_name", "class"], roster);
+        var guardianRows = CsvTable.Read(Path.Combine(folder, GuardiansFile), ["id", "full_name", "email", "phone", "pupil_ids"], roster);
+        var lessonRows = CsvTable.Read(Path.Combine(folder, LessonsFile), ["date", "class", "lesson", "subject", "taken_at"], attendance);
+        var markRows = CsvTable.Read(Path.Combine(folder, AttendanceFile), ["date", "pupil_id", "lesson", "code"], attendance);
 
-        var pupils = ReadPupils(pupilRows, problems);
-        var (guardians, links) = ReadGuardians(guardianRows, pupils, problems);
+        var pupils = ReadPupils(pupilRows, roster);
+        var (guardians, links) = ReadGuardians(guardianRows, pupils, roster);
         var pupilList = pupils.Values
             .Select(p => p with { GuardianIds = links.TryGetValue(p.Id, out var ids) ? ids : [] })
             .ToList();
-        var lessons = ReadLessons(lessonRows, problems);
-        var marks = ReadMarks(markRows, pupils, lessons, problems);
-        return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, problems);
+        var lessons = ReadLessons(lessonRows, attendance);
+        var marks = ReadMarks(markRows, pupils, lessons, attendance);
+        return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, roster, attendance);
     }
 
     private static Dictionary<string, Pupil> ReadPupils(CsvTable table, List<SourceProblem> problems)
@@ -45,22 +46,22 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         {
             var id = row["id"];
             var className = NormalizeClass(row["class"]);
-            if (id.Length == 0) { problems.Add(new(row.Location, "the pupil has no id")); continue; }
-            if (row["last_name"].Length == 0 || row["first_name"].Length == 0) { problems.Add(new(row.Location, "the pupil has no last or first name")); continue; }
-            if (!TryGrade(row["grade"], className, out var grade)) { problems.Add(new(row.Location, $"class '{row["class"]}' has no grade 1–11")); continue; }
-            if (pupils.ContainsKey(id)) { problems.Add(new(row.Location, $"pupil id '{id}' appears twice; the first row is kept")); continue; }
+            if (id.Length == 0) { problems.Add(row.Problem("id", "the pupil has no id")); continue; }
+            if (row["last_name"].Length == 0 || row["first_name"].Length == 0) { problems.Add(row.Problem(row["last_name"].Length == 0 ? "last_name" : "first_name", "the pupil has no last or first name")); continue; }
+            if (!TryGrade(row["grade"], className, out var grade)) { problems.Add(row.Problem("class", "the class has no grade 1–11")); continue; }
+            if (pupils.ContainsKey(id)) { problems.Add(row.Problem("id", "the pupil id appears twice; the first row is kept")); continue; }
 
             DateOnly? birth = null;
             if (row["birth_date"].Length > 0)
             {
-                if (!TryDate(row["birth_date"], out var b)) { problems.Add(new(row.Location, $"birth_date '{row["birth_date"]}' is not a date (yyyy-mm-dd)")); continue; }
+                if (!TryDate(row["birth_date"], out var b)) { problems.Add(row.Problem("birth_date", "not a date (yyyy-mm-dd)")); continue; }
                 birth = b;
             }
 
             DateOnly? enrolled = null;
             if (row["enrolled_on"].Length > 0)
             {
-                if (!TryDate(row["enrolled_on"], out var e)) { problems.Add(new(row.Location, $"enrolled_on '{row["enrolled_on"]}' is not a date (yyyy-mm-dd)")); continue; }
+                if (!TryDate(row["enrolled_on"], out var e)) { problems.Add(row.Problem("enrolled_on", "not a date (yyyy-mm-dd)")); continue; }
                 enrolled = e;
             }
 
@@ -81,13 +82,13 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         foreach (var row in table.Rows)
         {
             var id = row["id"];
-            if (id.Length == 0) { problems.Add(new(row.Location, "the guardian has no id")); continue; }
-            if (!seen.Add(id)) { problems.Add(new(row.Location, $"guardian id '{id}' appears twice; the first row is kept")); continue; }
+            if (id.Length == 0) { problems.Add(row.Problem("id", "the guardian has no id")); continue; }
+            if (!seen.Add(id)) { problems.Add(row.Problem("id", "the guardian id appears twice; the first row is kept")); continue; }
 
             string? email = row["email"].Length == 0 ? null : row["email"];
             if (email is not null && !MailAddress.TryCreate(email, out _))
             {
-                problems.Add(new(row.Location, "the e-mail address is not valid; the guardian is kept without it"));
+                problems.Add(row.Note("email", "the e-mail address is not valid; the guardian is kept without it"));
                 email = null;
             }
 
@@ -96,7 +97,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             {
                 if (!Enum.TryParse<ChannelKind>(row["preferred_channel"], ignoreCase: true, out var channel))
                 {
-                    problems.Add(new(row.Location, $"preferred_channel '{row["preferred_channel"]}' is neither email nor sms; ignored"));
+                    problems.Add(row.Note("preferred_channel", "neither email nor sms; ignored"));
                 }
                 else
                 {
@@ -108,7 +109,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             guardians.Add(new Guardian(id, row["full_name"], email, phone, preferred));
             foreach (var pupilId in row["pupil_ids"].Split([',', ' '], StringSplitOptions.RemoveEmptyEntries))
             {
-                if (!pupils.ContainsKey(pupilId)) { problems.Add(new(row.Location, $"pupil_ids names '{pupilId}', who is not in {PupilsFile}")); continue; }
+                if (!pupils.ContainsKey(pupilId)) { problems.Add(row.Problem("pupil_ids", $"names a pupil who is not in {PupilsFile}")); continue; }
                 if (!links.TryGetValue(pupilId, out var list)) links[pupilId] = list = [];
                 list.Add(id);
             }
@@ -122,10 +123,10 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         var lessons = new Dictionary<(string, DateOnly, int), ExportLesson>();
         foreach (var row in table.Rows)
         {
-            if (!TryDate(row["date"], out var date)) { problems.Add(new(row.Location, $"date '{row["date"]}' is not a date (yyyy-mm-dd)")); continue; }
-            if (!TryLesson(row["lesson"], out var number)) { problems.Add(new(row.Location, $"lesson '{row["lesson"]}' is not a lesson number 1–12")); continue; }
+            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)")); continue; }
+            if (!TryLesson(row["lesson"], out var number)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12")); continue; }
             var className = NormalizeClass(row["class"]);
-            if (className.Length == 0) { problems.Add(new(row.Location, "the lesson has no class")); continue; }
+            if (className.Length == 0) { problems.Add(row.Problem("class", "the lesson has no class")); continue; }
 
             DateTimeOffset? takenAt = null;
             var taken = row["taken_at"];
@@ -133,7 +134,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             {
                 if (IsYes(taken)) takenAt = DateTimeOffset.MinValue;
                 else if (TryLocalTime(taken, out var at)) takenAt = at;
-                else { problems.Add(new(row.Location, $"taken_at '{taken}' is neither a time (yyyy-mm-dd hh:mm) nor yes/no")); continue; }
+                else { problems.Add(row.Problem("taken_at", "neither a time (yyyy-mm-dd hh:mm) nor yes/no")); continue; }
             }
 
             lessons[(className, date, number)] = new ExportLesson(className, date, number, row["subject"], takenAt);
@@ -153,21 +154,24 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         foreach (var row in table.Rows)
         {
             order++;
-            if (!TryDate(row["date"], out var date)) { problems.Add(new(row.Location, $"date '{row["date"]}' is not a date (yyyy-mm-dd)")); continue; }
-            if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(new(row.Location, $"lesson '{row["lesson"]}' is not a lesson number 1–12")); continue; }
-            if (!pupils.TryGetValue(row["pupil_id"], out var pupil)) { problems.Add(new(row.Location, $"pupil_id '{row["pupil_id"]}' is not in {PupilsFile}")); continue; }
-            if (!lessons.ContainsKey((pupil.ClassName, date, lesson))) { problems.Add(new(row.Location, $"{LessonsFile} has no lesson {lesson} of class {pupil.ClassName} on {date:yyyy-MM-dd}")); continue; }
+            // A row that names a known pupil holds that pupil's decisions (of its date, or of every date when the
+            // date cannot be read) until it is fixed: it may be the reason that explains an absence.
+            var known = pupils.TryGetValue(row["pupil_id"], out var pupil);
+            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)", pupil?.Id)); continue; }
+            if (!known) { problems.Add(row.Problem("pupil_id", $"the pupil is not in {PupilsFile}")); continue; }
+            if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12", pupil!.Id, date)); continue; }
+            if (!lessons.ContainsKey((pupil!.ClassName, date, lesson))) { problems.Add(row.Problem("lesson", $"{LessonsFile} has no such lesson of the pupil's class on that date", pupil.Id, date)); continue; }
             var code = row["code"];
-            if (!codes.TryGetValue(code, out var meaning)) { problems.Add(new(row.Location, $"attendance code '{code}' is unknown; add it to the school's Adapter:Codes")); continue; }
+            if (!codes.TryGetValue(code, out var meaning)) { problems.Add(row.Problem("code", "the attendance code is unknown; add it to the school's Adapter:Codes", pupil.Id, date)); continue; }
 
             DateTimeOffset? recordedAt = null;
             if (row["recorded_at"].Length > 0)
             {
-                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(new(row.Location, $"recorded_at '{row["recorded_at"]}' is not a time (yyyy-mm-dd hh:mm)")); continue; }
+                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(row.Problem("recorded_at", "not a time (yyyy-mm-dd hh:mm)", pupil.Id, date)); continue; }
                 recordedAt = at;
             }
 
-            marks.Add(new ExportMark(row.Location, order, pupil.Id, date, lesson, code, meaning.Presence, meaning.Reason, recordedAt));
+            marks.Add(new ExportMark(order, pupil.Id, date, lesson, code, meaning.Presence, meaning.Reason, recordedAt));
         }
 
         return marks;

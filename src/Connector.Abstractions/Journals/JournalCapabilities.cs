@@ -3,4 +3,5 @@ namespace Connector.Abstractions.Journals;
 /// <summary>What a journal adapter can do.</summary>
 /// <param name="CanWriteFlags">Whether flags can be written back to the journal.</param>
 /// <param name="HasGuardianContacts">Whether the roster carries guardians' e-mails and phones.</param>
-public sealed record JournalCapabilities(bool CanWriteFlags, bool HasGuardianContacts);
+/// <param name="RosterReadIsCheap">Whether the roster may be read at every poll (a folder of files), so that a fixed export takes effect at once; otherwise it is read once a day and when a mark names a pupil the store does not know.</param>
+public sealed record JournalCapabilities(bool CanWriteFlags, bool HasGuardianContacts, bool RosterReadIsCheap = false);

@@ -16,10 +16,10 @@ public interface INotificationChannel
 
     /// <summary>
     /// After a crash between handing a message over and recording it, tells whether the channel already has
-    /// the message with this key, sent to <paramref name="address"/>: true (sent, do not send again), false (not
-    /// sent), or null when the protocol gives no way to know (SMTP, SMS.ru), in which case it is sent again.
+    /// the message with this key, sent to <paramref name="address"/> (see <see cref="PriorHandover"/>). Never throws
+    /// for an unreachable status service: that is <see cref="PriorHandover.AskLater"/>.
     /// </summary>
-    Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken);
+    Task<PriorHandover> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken);
 
     /// <summary>Checks that the channel can be reached with its settings; returns what was found.</summary>
     /// <exception cref="InvalidOperationException">It cannot; the message names the setting or the server's answer.</exception>

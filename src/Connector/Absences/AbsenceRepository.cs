@@ -88,6 +88,30 @@ internal static class AbsenceRepository
         return summary;
     }
 
+    /// <summary>
+    /// Queues again every open absence of <paramref name="dates"/> (the days still decided) that was not just decided
+    /// and is not held: a guardian who was not in the journal when it was found, or had no usable address then, is
+    /// told the same day once the journal has them. The writer queues nothing that is already queued or told.
+    /// </summary>
+    public static async Task QueueOpenAsync(
+        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, IReadOnlyList<DateOnly> dates,
+        IReadOnlySet<(string PupilId, DateOnly Date)> justOpened, Polling.Held held, DateTimeOffset now, TimeSpan grace, DecisionSummary summary)
+    {
+        var open = await db.QueryAsync<(string PupilId, string Date, string FirstSeen)>(
+            "SELECT pupil_id, date, first_seen_at FROM absences WHERE school_id = @schoolId AND state = 'open' AND date IN @dates",
+            new { schoolId, dates = dates.Select(StoreTime.Format).ToList() }, tx).ConfigureAwait(false);
+        foreach (var (pupilId, text, firstSeen) in open)
+        {
+            var date = StoreTime.ParseDate(text);
+            if (justOpened.Contains((pupilId, date)) || held.Covers(pupilId, date)) continue;
+            var notBefore = StoreTime.ParseInstant(firstSeen) + grace;
+            var (queued, unreachable, _) = await OutboxWriter.QueueAbsenceAsync(
+                db, tx, schoolId, schoolDefault, routing, pupilId, date, notBefore > now ? notBefore : now, now).ConfigureAwait(false);
+            summary.Queued += queued;
+            summary.Unreachable += unreachable;
+        }
+    }
+
     private static IReadOnlyList<int> ParseLessons(string? text) =>
         string.IsNullOrEmpty(text) ? [] : text.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 }

@@ -18,6 +18,9 @@ internal sealed class DecisionSummary
     /// <summary>Threshold levels reached for the first time in their period.</summary>
     public int Breaches { get; set; }
 
+    /// <summary>Pupils' days whose decisions wait for a record of the journal that could not be used.</summary>
+    public int Held { get; set; }
+
     /// <summary>Escalation cases opened by them.</summary>
     public int CasesOpened { get; set; }
 }

@@ -22,12 +22,23 @@ internal static class CheckCommand
         if (host is null) return ExitCodes.Configuration;
         var configuration = host.Services.GetRequiredService<IConfiguration>();
         var paths = host.Services.GetRequiredService<ConnectorPaths>();
-        var options = configuration.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
+        if (ConsoleText.GlobalRawProblems(configuration) is { Count: > 0 } raw) return ConsoleText.ConfigurationFailed(raw);
+        var options = ConnectorOptionsBinder.Bind(configuration);
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
         var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();
         var problems = host.Services.GetRequiredService<ConfigurationValidator>().Validate(options, email, sms);
         if (problems.Count > 0) return ConsoleText.ConfigurationFailed(problems);
         Console.WriteLine($"Настройки: в порядке ({paths.ConfigDirectory}).");
+        try
+        {
+            await using var db = await host.Services.GetRequiredService<Store.ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"База данных: открывается ({host.Services.GetRequiredService<Store.ConnectorDatabase>().Path}).");
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: the database cannot be opened: {ex.Message}"]);
+        }
+
 
         var exit = ExitCodes.Ok;
         foreach (var school in host.Services.GetRequiredService<SchoolRegistry>().All)

@@ -24,6 +24,14 @@ internal static class DemoCommand
         if (!SettingsLoader.TryLoad(paths, demo: true, out var configuration)) return ExitCodes.Configuration;
         var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
+        // The lock is taken before the previous run's database is removed, so a second demo cannot pull it from under the first.
+        using var runner = Store.InstallationLock.TryAcquire(paths.Resolve(options.DataDirectory));
+        if (runner is null)
+        {
+            Console.Error.WriteLine($"Демонстрация уже идёт с этой установкой (папка данных {paths.Resolve(options.DataDirectory)}): второй запуск остановлен.");
+            return ExitCodes.Busy;
+        }
+
         CleanPreviousRun(paths, options, email);
 
         var schools = options.Schools;
@@ -32,6 +40,7 @@ internal static class DemoCommand
         using var host = ConnectorHost.Build(paths, configuration, ScheduleMode.Replay, clock,
             logging => logging.AddFilter((category, level) => level >= LogLevel.Warning && category?.StartsWith("Quartz", StringComparison.Ordinal) != true));
         if (!ConsoleText.SettingsAreValid(host)) return ExitCodes.Configuration;
+        host.Services.GetRequiredService<Delivery.RunnerIdentity>().HoldsInstallationLock = true;
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
 
         Console.WriteLine($"Демонстрация: {string.Join(", ", schools.Select(s => s.Name))}; учебные дни с {options.Demo.From:dd.MM.yyyy} по {options.Demo.To:dd.MM.yyyy}.");

@@ -9,4 +9,6 @@ internal static class ExitCodes
     /// <summary>A journal or the mail server could not be reached.</summary>
     public const int Unreachable = 3;
     public const int DeliveryIncomplete = 4;
+    /// <summary>Another runner holds the installation lock.</summary>
+    public const int Busy = 5;
 }

@@ -23,6 +23,26 @@ internal static class InstalledHost
         return null;
     }
 
+    /// <summary>
+    /// Takes the installation lock for a runner (run, once, demo); null, after one Russian line saying so, when
+    /// another runner holds it. Dispose the result when the runner ends (the system drops it if the process dies).
+    /// </summary>
+    public static Store.InstallationLock? LockRunner(IHost host)
+    {
+        var paths = host.Services.GetRequiredService<ConnectorPaths>();
+        var data = paths.Resolve(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.DataDirectory);
+        var held = Store.InstallationLock.TryAcquire(data);
+        if (held is null)
+        {
+            Console.Error.WriteLine($"Connector уже работает с этой установкой (папка данных {data}): второй запуск остановлен, чтобы никто не получил сообщение дважды. " +
+                "Остановите первый экземпляр или дождитесь его окончания.");
+            return null;
+        }
+
+        host.Services.GetRequiredService<Delivery.RunnerIdentity>().HoldsInstallationLock = true;
+        return held;
+    }
+
     /// <summary>The school a staff command names; null, after one line saying so, when it is not configured.</summary>
     public static SchoolContext? School(IHost host, string schoolId)
     {

@@ -8,7 +8,7 @@ namespace Connector.Cli;
 
 /// <summary>
 /// <c>once</c>: one poll and one delivery for every school, whatever the hour, then exit: 0 all done,
-/// 2 settings wrong, 3 a journal could not be read, 4 some messages could not be delivered yet.
+/// 2 settings wrong, 3 a journal could not be read, 4 some messages could not be delivered yet, 5 another runner holds the installation.
 /// </summary>
 internal static class OnceCommand
 {
@@ -16,6 +16,8 @@ internal static class OnceCommand
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
+        using var runner = InstalledHost.LockRunner(host);
+        if (runner is null) return ExitCodes.Busy;
 
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

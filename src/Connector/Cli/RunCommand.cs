@@ -22,6 +22,8 @@ internal static class RunCommand
 
         using var host = InstalledHost.Open(home, ScheduleMode.Live);
         if (host is null) return ExitCodes.Configuration;
+        using var runner = InstalledHost.LockRunner(host);
+        if (runner is null) return ExitCodes.Busy;
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

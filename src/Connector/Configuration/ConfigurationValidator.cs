@@ -28,9 +28,24 @@ internal sealed partial class ConfigurationValidator(
 
     private static readonly string[] SecretNames = ["password", "apikey", "api_key", "apiid", "token", "secret", "psw"];
 
+    /// <summary>Every problem, global and of each school, one line each.</summary>
     public IReadOnlyList<string> Validate(ConnectorOptions options, EmailOptions email, SmsOptions sms)
     {
+        var report = Report(options, email, sms);
+        return [.. report.Global, .. report.Schools.SelectMany(s => s.Problems)];
+    }
+
+    /// <summary>
+    /// The settings' problems, split: a global one stops the service; a school's own stops that school alone, loudly,
+    /// while the others run.
+    /// </summary>
+    public SettingsReport Report(ConnectorOptions options, EmailOptions email, SmsOptions sms)
+    {
         var problems = new List<string>();
+        var connector = configuration.GetSection(ConnectorOptions.SectionName);
+        problems.AddRange(RawSettings.Check(connector, typeof(ConnectorOptions)).Where(p => !p.StartsWith($"{ConnectorOptions.SectionName}:Schools:", StringComparison.OrdinalIgnoreCase)));
+        problems.AddRange(RawSettings.Check(configuration.GetSection(EmailOptions.SectionName), typeof(EmailOptions)));
+        problems.AddRange(RawSettings.Check(configuration.GetSection(SmsOptions.SectionName), typeof(SmsOptions)));
         ValidateSecretsAreNotInFiles(problems);
         ValidateDataDirectory(options, problems);
         ValidateEmail(email, problems);
@@ -56,9 +71,13 @@ internal sealed partial class ConfigurationValidator(
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var schools = new List<SchoolProblems>();
         for (var i = 0; i < options.Schools.Count; i++)
         {
-            ValidateSchool(options.Schools[i], $"{ConnectorOptions.SectionName}:Schools:{i}", ids, problems);
+            var path = $"{ConnectorOptions.SectionName}:Schools:{i}";
+            var own = RawSettings.Check(connector.GetSection($"Schools:{i}"), typeof(SchoolOptions)).ToList();
+            ValidateSchool(options.Schools[i], path, ids, own);
+            schools.Add(new SchoolProblems(i, options.Schools[i].Id, own));
         }
 
         if (options.Demo.Enabled && options.Demo.From > options.Demo.To)
@@ -66,7 +85,7 @@ internal sealed partial class ConfigurationValidator(
             problems.Add($"{ConnectorOptions.SectionName}:Demo:From: {options.Demo.From:yyyy-MM-dd} is after Demo:To {options.Demo.To:yyyy-MM-dd}");
         }
 
-        return problems;
+        return new SettingsReport(problems, schools);
     }
 
     private void ValidateSecretsAreNotInFiles(List<string> problems)
@@ -109,6 +128,13 @@ internal sealed partial class ConfigurationValidator(
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: cannot create or write '{path}': {ex.Message}");
+            return;
+        }
+
+        var database = Path.Combine(path, Store.ConnectorDatabase.FileName);
+        if (Directory.Exists(database))
+        {
+            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: '{database}' is a folder, not the database file; move it away");
         }
     }
 

@@ -75,6 +75,9 @@ public sealed class SchoolOptions
     /// <summary>Whether a day with nothing to report still gets a one-line «всё в порядке» digest.</summary>
     public bool DigestWhenNothing { get; set; } = true;
 
+    /// <summary>How a read of the journal is judged before anything is decided from it.</summary>
+    public Polling.ReadChecksOptions ReadChecks { get; set; } = new();
+
     /// <summary>Staff who receive digests and escalations.</summary>
     public List<StaffOptions> Staff { get; set; } = [];
 

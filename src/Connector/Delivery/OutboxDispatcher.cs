@@ -23,6 +23,7 @@ internal sealed class OutboxDispatcher(
     NoticeComposer composer,
     DeliveryGate gate,
     SentRecorder recorder,
+    RunnerIdentity runner,
     IOptions<ConnectorOptions> options,
     TimeProvider time,
     ILogger<OutboxDispatcher> logger)
@@ -87,12 +88,21 @@ internal sealed class OutboxDispatcher(
         var now = time.GetUtcNow();
         var composition = await database.InTransactionAsync(async (db, tx) =>
         {
+            // The claim is a compare-and-set on the state: of two runners that picked the same message, one gets it.
+            var claimed = await db.ExecuteAsync(
+                """
+                UPDATE outbox SET state = 'sending', claimed_by = @me, claimed_until = @until, last_attempt_at = @at
+                WHERE id = @Id AND state = 'pending'
+                """,
+                new { message.Id, me = runner.Id, until = StoreTime.Format(now + RunnerIdentity.Lease), at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+            if (claimed == 0) return null;
+
             var composed = await composer.ComposeAsync(db, tx, school, message, school.LocalDate(now), now).ConfigureAwait(false);
             if (composed.Notice is { } notice)
             {
                 await db.ExecuteAsync(
-                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = @at, address = @Address, pupil_ids = @pupils WHERE id = @Id",
-                    new { message.Id, at = StoreTime.Format(now), notice.Message.Address, pupils = string.Join(',', notice.LessonsByPupil.Keys) }, tx).ConfigureAwait(false);
+                    "UPDATE outbox SET attempts = attempts + 1, address = @Address, pupil_ids = @pupils WHERE id = @Id",
+                    new { message.Id, notice.Message.Address, pupils = string.Join(',', notice.LessonsByPupil.Keys) }, tx).ConfigureAwait(false);
             }
             else if (composed.NoAddressReason is { } reason)
             {
@@ -107,6 +117,12 @@ internal sealed class OutboxDispatcher(
 
             return composed;
         }, cancellationToken).ConfigureAwait(false);
+
+        if (composition is null)
+        {
+            Log.ClaimedElsewhere(logger, school.Id, message.Id);
+            return;
+        }
 
         if (composition.Notice is not { } ready)
         {
@@ -204,34 +220,81 @@ internal sealed class OutboxDispatcher(
         if (next is { } channel) Log.FellBack(logger, school.Id, message.Id, channel.ToString());
     }
 
-    /// <summary>Messages left "sending" by a process that died: finish those the channel has, send the rest again.</summary>
+    /// <summary>
+    /// Messages left "sending" by a process that is gone: finish those the channel has, send the rest again. Each
+    /// resend of a message the channel cannot vouch for is audited as a possible second copy, so the audit log
+    /// lists every copy a guardian may have received. A channel that could tell but does not answer now is asked
+    /// again later; the message is not sent meanwhile.
+    /// </summary>
     private async Task RecoverInterruptedAsync(SchoolContext school, DeliveryRun run, CancellationToken cancellationToken)
     {
-        await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var stuck = (await db.QueryAsync<OutboxMessage>(
-            $"SELECT {OutboxMessage.Columns} FROM outbox WHERE school_id = @schoolId AND state = 'sending'", new { schoolId = school.Id }).ConfigureAwait(false)).ToList();
+        List<OutboxMessage> stuck;
+        await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            stuck = (await db.QueryAsync<OutboxMessage>(
+                $"""
+                SELECT {OutboxMessage.Columns} FROM outbox
+                WHERE school_id = @schoolId AND state = 'sending' AND COALESCE(claimed_by, '') <> @me
+                    AND (@exclusive = 1 OR claimed_until IS NULL OR claimed_until < @now)
+                """,
+                new { schoolId = school.Id, me = runner.Id, exclusive = runner.HoldsInstallationLock ? 1 : 0, now = StoreTime.Format(time.GetUtcNow()) }).ConfigureAwait(false)).ToList();
+        }
+
         foreach (var message in stuck)
         {
             var channel = routing.Channel(message.Channel);
-            var accepted = channel is null || message.Address is null ? null
+            var answer = channel is null || message.Address is null ? PriorHandover.NotAccepted
                 : await channel.WasAcceptedAsync(message.IdempotencyKey, message.Address, cancellationToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (accepted == true)
+            var taken = await database.InTransactionAsync(async (conn, tx) =>
             {
-                await database.InTransactionAsync(async (conn, tx) =>
+                // Taken back by compare-and-set too: another runner recovering the same message gets nothing.
+                var mine = await conn.ExecuteAsync(
+                    """
+                    UPDATE outbox SET claimed_by = @me, claimed_until = @until, interruptions = interruptions + 1
+                    WHERE id = @Id AND state = 'sending' AND COALESCE(claimed_by, '') = COALESCE(@ClaimedBy, '')
+                    """,
+                    new { message.Id, me = runner.Id, until = StoreTime.Format(now + RunnerIdentity.Lease), message.ClaimedBy }, tx).ConfigureAwait(false);
+                if (mine == 0) return false;
+                switch (answer)
                 {
-                    var lessons = await SentRecorder.LessonsOfAsync(conn, tx, school.Id, message.Date, message.PupilIds).ConfigureAwait(false);
-                    await recorder.MarkSentAsync(conn, tx, school.Id, message, message.Address!, lessons, null, now).ConfigureAwait(false);
-                    return 0;
-                }, cancellationToken).ConfigureAwait(false);
-                run.Recovered++;
-                Log.RecoveredAsSent(logger, school.Id, message.Id);
-            }
-            else
+                    case PriorHandover.Accepted:
+                        var lessons = await SentRecorder.LessonsOfAsync(conn, tx, school.Id, message.Date, message.PupilIds).ConfigureAwait(false);
+                        await recorder.MarkSentAsync(conn, tx, school.Id, message, message.Address!, lessons, null, now).ConfigureAwait(false);
+                        break;
+                    case PriorHandover.AskLater:
+                        await conn.ExecuteAsync("UPDATE outbox SET claimed_by = 'unknown', claimed_until = @later, last_error = 'the channel did not say whether it has the message; asked again later' WHERE id = @Id",
+                            new { message.Id, later = StoreTime.Format(now.AddMinutes(5)) }, tx).ConfigureAwait(false);
+                        break;
+                    default:
+                        if (answer == PriorHandover.CannotTell)
+                        {
+                            var pupils = (message.PupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+                            await recorder.AuditPossiblySentAsync(conn, tx, school.Id, message, pupils, now).ConfigureAwait(false);
+                        }
+
+                        await conn.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @now, claimed_by = NULL, claimed_until = NULL WHERE id = @Id",
+                            new { message.Id, now = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                        break;
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            if (!taken) continue;
+
+            switch (answer)
             {
-                await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @now WHERE id = @Id",
-                    new { message.Id, now = StoreTime.Format(now) }).ConfigureAwait(false);
-                Log.RecoveredForResend(logger, school.Id, message.Id, accepted is null ? "the channel cannot tell" : "the channel does not have it");
+                case PriorHandover.Accepted:
+                    run.Recovered++;
+                    Log.RecoveredAsSent(logger, school.Id, message.Id);
+                    break;
+                case PriorHandover.AskLater:
+                    run.Retrying++;
+                    Log.RecoveryAsksLater(logger, school.Id, message.Id);
+                    break;
+                default:
+                    Log.RecoveredForResend(logger, school.Id, message.Id, answer == PriorHandover.CannotTell ? "the channel cannot tell" : "the channel does not have it");
+                    break;
             }
         }
     }

@@ -39,8 +39,8 @@ internal static class OutboxWriter
         var (queued, unreachable) = (0, 0);
         foreach (var guardianId in guardians)
         {
-            var rows = (await db.QueryAsync<(long Id, string State, string? PupilIds)>(
-                "SELECT id, state, pupil_ids FROM outbox WHERE school_id = @schoolId AND guardian_id = @guardianId AND date = @date AND kind = @Absence ORDER BY id",
+            var rows = (await db.QueryAsync<(long Id, string State, string? PupilIds, string? Channel)>(
+                "SELECT id, state, pupil_ids, channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @guardianId AND date = @date AND kind = @Absence ORDER BY id",
                 new { schoolId, guardianId, date = StoreTime.Format(date), Absence }, tx).ConfigureAwait(false)).ToList();
 
             string? onlyPupil = null;
@@ -52,15 +52,26 @@ internal static class OutboxWriter
                 continue;
             }
 
+            var tried = new List<ChannelKind>();
             if (rows.Count > 0)
             {
                 var waiting = rows.Any(r => r.State is "pending");
+                // The guard that makes "one message per guardian per day" hold: a guardian already told (or being
+                // told) about this child today is not told again, whatever the absence's own state says.
                 var told = rows.Any(r => r.State is "sent" or "sending" && (r.PupilIds ?? "").Split(',').Contains(pupilId));
-                if (waiting || told || rows.All(r => r.State is "failed" or "unreachable")) continue;
-                onlyPupil = pupilId;
+                if (waiting || told) continue;
+                if (rows.All(r => r.State is "failed" or "unreachable"))
+                {
+                    // Nobody was told yet: try the channels not tried, now that the journal may have a new address.
+                    tried.AddRange(rows.Where(r => r.Channel is not null).Select(r => Enum.Parse<ChannelKind>(r.Channel!)));
+                }
+                else
+                {
+                    onlyPupil = pupilId;
+                }
             }
 
-            if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, Absence, guardianId, date, onlyPupil, notBefore, now, tried: [], fallbackOf: null).ConfigureAwait(false))
+            if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, Absence, guardianId, date, onlyPupil, notBefore, now, tried, fallbackOf: null).ConfigureAwait(false))
             {
                 queued++;
             }

@@ -52,6 +52,16 @@ internal sealed class SentRecorder
             lessonsByPupil.Keys.ToList(), Purposes[message.Kind], message.IdempotencyKey)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Audits the interrupted send of a message the channel cannot vouch for (SMTP, SMS.ru): the server may have
+    /// taken it before the process died, so the resend that follows may be a second copy, and both are in the log.
+    /// </summary>
+    public Task AuditPossiblySentAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, OutboxMessage message, IReadOnlyList<string> pupilIds, DateTimeOffset now) =>
+        AuditLog.RecordAsync(db, tx, new AuditEntry(
+            now, schoolId, $"{message.Kind}-notice.possibly-sent",
+            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
+            pupilIds, Purposes[message.Kind] + "; отправка прервана, канал не может подтвердить доставку, сообщение отправляется повторно", message.IdempotencyKey));
+
     /// <summary>The unexplained lessons of the pupils a recovered message covered.</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string date, string? pupilIds)
     {

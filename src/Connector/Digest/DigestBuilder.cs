@@ -106,6 +106,13 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
                 .Select(p => $"Канал {p.Channel} приостановлен: сервер отказал в настройках ({Diagnostics.Redact.Contacts(p.Reason)}). Нужна помощь администратора."));
             var late = await db.ExecuteScalarAsync<int>(
                 "SELECT COUNT(*) FROM outbox WHERE school_id = @schoolId AND date = @prev AND deferred_reason = 'quiet-hours'", args, tx).ConfigureAwait(false);
+            foreach (var quarantine in await Store.ReadQuarantineRepository.ListAsync(db, tx, school.Id).ConfigureAwait(false))
+            {
+                var quarantinedSince = school.LocalTime(quarantine.FirstSeenAt);
+                alerts.Add($"Данные журнала не приняты с {quarantinedSince:dd.MM HH:mm} (опросов: {quarantine.Polls}): {quarantine.Description}. " +
+                    "Пока журнал не прочитан полностью, по нему ничего не решается: уведомления и исправления родителям не отправляются.");
+            }
+
             if (late > 0) alerts.Add($"Уведомлений о пропусках, ушедших только на следующее утро из-за ночного времени: {late}. Правило «в тот же день» для них не выполнено.");
         }
 

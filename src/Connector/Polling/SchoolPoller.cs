@@ -1,4 +1,5 @@
 using Connector.Absences;
+using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
 using Connector.Delivery;
@@ -7,6 +8,7 @@ using Connector.Thresholds;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -14,9 +16,10 @@ using Polly.Retry;
 namespace Connector.Polling;
 
 /// <summary>
-/// One poll of one school: read the roster (once a day) and the attendance window from the journal, then, in one
-/// transaction, store the marks, decide, and queue the notices. A read that fails, in whole or in part, decides
-/// nothing: the adapter throws, and the previous state stays as it was.
+/// One poll of one school: read the roster and the attendance window from the journal, judge the read against what
+/// the store holds, then, in one transaction, store the marks, decide, and queue the notices. A read that fails,
+/// or that the judge quarantines (rows that could not be read whole, a large share of what was there lost),
+/// decides nothing: the previous state stays as it was, staff are told, and the next good read goes on.
 /// </summary>
 internal sealed class SchoolPoller(
     SchoolRegistry schools,
@@ -27,6 +30,12 @@ internal sealed class SchoolPoller(
     RuleProfiles profiles,
     ILogger<SchoolPoller> logger)
 {
+    /// <summary>
+    /// The poller's own retry of a failed read: one more try after a short pause. The adapter retries each request
+    /// itself (SGO: Retries), so a request is tried at most (1 + 1) × (1 + Retries) times a poll.
+    /// </summary>
+    public const int ReadRetries = 1;
+
     private readonly ResiliencePipeline journalPipeline = new ResiliencePipelineBuilder
     {
         TimeProvider = time,
@@ -34,7 +43,7 @@ internal sealed class SchoolPoller(
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<JournalException>(e => e.IsTransient),
-            MaxRetryAttempts = 2,
+            MaxRetryAttempts = ReadRetries,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromSeconds(2),
@@ -54,31 +63,53 @@ internal sealed class SchoolPoller(
 
         var previous = school.Calendar.PreviousSchoolDay(today);
         var from = today.AddDays(-school.Options.LookbackDays);
+        var snapshot = await ReadAsync(ct => school.Adapter.GetAttendanceAsync(from, today, ct), cancellationToken).ConfigureAwait(false);
+
+        // The roster is read at every poll where that is cheap (a folder of files, so a fixed export counts at once),
+        // else once a day and whenever a mark names a pupil the store does not know yet.
         Roster? roster = null;
+        bool rosterDue;
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (await RosterRepository.NeedsSyncAsync(db, schoolId, today).ConfigureAwait(false))
-            {
-                roster = await journalPipeline.ExecuteAsync(async ct => await school.Adapter.GetRosterAsync(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            }
+            rosterDue = school.Adapter.Capabilities.RosterReadIsCheap
+                || await RosterRepository.NeedsSyncAsync(db, schoolId, today).ConfigureAwait(false)
+                || await RosterRepository.HasUnknownAsync(db, schoolId, snapshot.Marks.Select(m => m.PupilId).Distinct()).ConfigureAwait(false);
         }
 
-        var snapshot = await journalPipeline.ExecuteAsync(
-            async ct => await school.Adapter.GetAttendanceAsync(from, today, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (rosterDue) roster = await ReadAsync(ct => school.Adapter.GetRosterAsync(ct), cancellationToken).ConfigureAwait(false);
 
-        var (changed, decisions) = await database.InTransactionAsync(async (db, tx) =>
+        var checks = school.Options.ReadChecks;
+        var (changed, decisions, quarantine) = await database.InTransactionAsync(async (db, tx) =>
         {
+            ReadQuarantine? rosterQuarantine = null;
             if (roster is not null)
             {
-                await RosterRepository.SaveAsync(db, tx, schoolId, roster, now, today).ConfigureAwait(false);
-                Log.RosterSynced(logger, schoolId, roster.Pupils.Count, roster.Guardians.Count);
+                rosterQuarantine = await ConfirmAsync(db, tx, school, ReadJudge.Roster(roster, await RosterRepository.LoadStoredAsync(db, tx, schoolId).ConfigureAwait(false), checks),
+                    ReadQuarantine.Roster, now).ConfigureAwait(false);
+                if (rosterQuarantine is null)
+                {
+                    await RosterRepository.SaveAsync(db, tx, schoolId, roster, now, today).ConfigureAwait(false);
+                    Log.RosterSynced(logger, schoolId, roster.Pupils.Count, roster.Guardians.Count);
+                }
             }
 
-            var changedMarks = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, now).ConfigureAwait(false);
-            var days = await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false);
+            var attendanceQuarantine = rosterQuarantine is not null
+                ? await ConfirmAsync(db, tx, school, ReadJudge.BecauseOfRoster(rosterQuarantine), ReadQuarantine.Attendance, now).ConfigureAwait(false)
+                : await ConfirmAsync(db, tx, school, ReadJudge.Attendance(snapshot, await AttendanceRepository.LoadWindowAsync(db, tx, schoolId, from, today).ConfigureAwait(false), today, checks),
+                    ReadQuarantine.Attendance, now).ConfigureAwait(false);
+            if (attendanceQuarantine is not null) return (0, new DecisionSummary(), rosterQuarantine ?? attendanceQuarantine);
+
+            var held = Held.From(snapshot.Problems);
+            var changedMarks = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now).ConfigureAwait(false);
+            var days = (await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
+                .Where(d => !held.Covers(d.PupilId, d.Date))
+                .ToList();
             var made = SameDayAbsenceRule.Decide(days, today, previous);
-            var summary = await AbsenceRepository.ApplyAsync(
-                db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, TimeSpan.FromMinutes(school.Options.GracePeriodMinutes)).ConfigureAwait(false);
+            var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
+            var summary = await AbsenceRepository.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
+            // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
+            await AbsenceRepository.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, [today, .. previous is { } p ? [p] : Array.Empty<DateOnly>()],
+                made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
 
             var profile = profiles.Get(school.Ref.ProfileId);
             var breaches = await BreachRepository.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
@@ -91,11 +122,18 @@ internal sealed class SchoolPoller(
 
             summary.Breaches = breaches.Count;
             summary.CasesOpened = await CaseRepository.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
-            return (changedMarks, summary);
+            summary.Held = held.Count;
+            return (changedMarks, summary, (ReadQuarantine?)null);
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
 
         var reported = problems.Report(schoolId, [.. roster?.Problems ?? [], .. snapshot.Problems]);
+        if (quarantine is not null)
+        {
+            Log.ReadQuarantined(logger, schoolId, quarantine.Source, quarantine.Kind.ToString(), quarantine.Fingerprint);
+            return new PollResult(schoolId, false, 0, decisions, reported, quarantine);
+        }
+
         foreach (var pupilId in decisions.WithoutGuardians)
         {
             Log.NoGuardians(logger, schoolId, pupilId);
@@ -104,5 +142,33 @@ internal sealed class SchoolPoller(
         Log.Polled(logger, schoolId, today, changed, decisions.Opened, decisions.Explained, decisions.Corrected, decisions.Queued, decisions.Unreachable);
         if (decisions.Breaches > 0) Log.Breaches(logger, schoolId, decisions.Breaches, decisions.CasesOpened);
         return new PollResult(schoolId, false, changed, decisions, reported);
+    }
+
+    private async Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
+        await journalPipeline.ExecuteAsync(async ct => await read(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Records a quarantine, or clears the source's one when the read is good. A loss that stayed exactly the same
+    /// for ConfirmLossMinutes is the journal's truth, not a bad read: it is accepted (null) and logged.
+    /// </summary>
+    private async Task<ReadQuarantine?> ConfirmAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, ReadQuarantine? verdict, string source, DateTimeOffset now)
+    {
+        if (verdict is null)
+        {
+            await ReadQuarantineRepository.ClearAsync(db, tx, school.Id, source).ConfigureAwait(false);
+            return null;
+        }
+
+        var stored = await ReadQuarantineRepository.GetAsync(db, tx, school.Id, source).ConfigureAwait(false);
+        if (verdict.Confirmable && stored is { } s && s.Fingerprint == verdict.Fingerprint && s.Kind == verdict.Kind.ToString()
+            && now - s.FirstSeenAt >= TimeSpan.FromMinutes(school.Options.ReadChecks.ConfirmLossMinutes))
+        {
+            await ReadQuarantineRepository.ClearAsync(db, tx, school.Id, source).ConfigureAwait(false);
+            Log.LossConfirmed(logger, school.Id, source, (int)(now - s.FirstSeenAt).TotalMinutes);
+            return null;
+        }
+
+        await ReadQuarantineRepository.PutAsync(db, tx, school.Id, verdict, now).ConfigureAwait(false);
+        return verdict;
     }
 }

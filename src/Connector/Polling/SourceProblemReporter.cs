@@ -5,22 +5,32 @@ using Microsoft.Extensions.Logging;
 namespace Connector.Polling;
 
 /// <summary>
-/// Reports each unusable row of a journal once per process, not at every poll: an IT person reads the log to fix
-/// the export, and a row repeated every fifteen minutes would bury everything else.
+/// Reports the unusable records of a read as one line per source and kind of problem, with how many rows and where
+/// the first one is: an IT person reads the log to fix the export, and ten thousand lines would bury everything
+/// else. The same summary is written at Warning when it changes, and at Debug at the polls in between. No line quotes
+/// a cell: a cell may hold a child's name or birth date.
 /// </summary>
 internal sealed class SourceProblemReporter(ILogger<SourceProblemReporter> logger)
 {
-    private readonly ConcurrentDictionary<string, byte> reported = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string School, string Source, string Reason), int> lastCount = new();
 
-    /// <summary>Logs the problems not reported before; returns how many there are in all.</summary>
+    /// <summary>Logs the summaries; returns how many problems there are in all.</summary>
     public int Report(string schoolId, IReadOnlyList<SourceProblem> problems)
     {
-        foreach (var problem in problems)
+        var groups = problems.GroupBy(p => (p.Source, p.Reason)).ToList();
+        foreach (var group in groups)
         {
-            if (reported.TryAdd($"{schoolId}|{problem}", 0))
-            {
-                Log.SourceProblem(logger, schoolId, problem.Location, problem.Reason);
-            }
+            var first = group.First();
+            var count = group.Count();
+            var key = (schoolId, group.Key.Source, group.Key.Reason);
+            var level = lastCount.TryGetValue(key, out var before) && before == count ? LogLevel.Debug : LogLevel.Warning;
+            lastCount[key] = count;
+            Log.SourceProblems(logger, level, schoolId, group.Key.Source, count, group.Key.Reason, first.Record ?? "-", first.Field ?? "-");
+        }
+
+        foreach (var gone in lastCount.Keys.Where(k => k.School == schoolId && !groups.Any(g => g.Key == (k.Source, k.Reason))).ToList())
+        {
+            lastCount.TryRemove(gone, out _);
         }
 
         return problems.Count;

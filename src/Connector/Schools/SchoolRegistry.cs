@@ -15,12 +15,29 @@ internal sealed class SchoolRegistry : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<IReadOnlyDictionary<string, SchoolContext>> schools;
 
-    public SchoolRegistry(IOptions<ConnectorOptions> options, IEnumerable<IJournalAdapterFactory> factories, ProductionCalendar production)
+    public SchoolRegistry(
+        IOptions<ConnectorOptions> options, IEnumerable<IJournalAdapterFactory> factories, ProductionCalendar production, SettingsReport report,
+        Microsoft.Extensions.Logging.ILogger<SchoolRegistry> logger)
     {
         var byKind = factories.ToDictionary(f => f.Kind, StringComparer.OrdinalIgnoreCase);
         schools = new Lazy<IReadOnlyDictionary<string, SchoolContext>>(() =>
-            options.Value.Schools.ToDictionary(s => s.Id, s => Build(s, byKind, production), StringComparer.Ordinal));
+        {
+            // A school whose own settings are wrong is left out, loudly; every other school runs.
+            var disabled = report.Disabled.Select(d => d.Index).ToHashSet();
+            foreach (var school in report.Disabled)
+            {
+                Log.SchoolDisabled(logger, school.Id, string.Join("; ", school.Problems));
+            }
+
+            return options.Value.Schools
+                .Where((_, i) => !disabled.Contains(i))
+                .ToDictionary(s => s.Id, s => Build(s, byKind, production), StringComparer.Ordinal);
+        });
+        Disabled = report.Disabled.ToList();
     }
+
+    /// <summary>The schools that do not run because their own settings are wrong, with why.</summary>
+    public IReadOnlyList<SchoolProblems> Disabled { get; }
 
     public IReadOnlyCollection<SchoolContext> All => schools.Value.Values.ToList();
 

@@ -1,4 +1,5 @@
 using Connector.Abstractions.Attendance;
+using Connector.Polling;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -12,7 +13,7 @@ internal static class AttendanceRepository
     /// journal no longer has, in a lesson the snapshot lists as taken, becomes "present". Marks of pupils the
     /// roster does not know are left out. Returns how many marks changed.
     /// </summary>
-    public static async Task<int> ApplyAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, DateTimeOffset now)
+    public static async Task<int> ApplyAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now)
     {
         var at = StoreTime.Format(now);
         await db.ExecuteAsync(
@@ -49,12 +50,12 @@ internal static class AttendanceRepository
         var changes = new List<object>();
         foreach (var (key, mark) in incoming)
         {
-            var (presence, reason) = (mark.Presence.ToString(), mark.Reason.ToString());
-            if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == mark.SourceCode) continue;
+            var (presence, reason, code) = (mark.Presence.ToString(), mark.Reason.ToString(), CanonicalMarks.Storable(mark.SourceCode));
+            if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == code) continue;
             changes.Add(new
             {
                 schoolId, mark.PupilId, Date = StoreTime.Format(mark.Date), LessonNo = mark.LessonNumber, Presence = presence, Reason = reason,
-                mark.SourceCode, RecordedAt = mark.RecordedAt is { } r ? StoreTime.Format(r) : null, at,
+                SourceCode = code, RecordedAt = mark.RecordedAt is { } r ? StoreTime.Format(r) : null, at,
             });
         }
 
@@ -63,6 +64,8 @@ internal static class AttendanceRepository
             var (pupilId, date, lessonNo) = key;
             if (incoming.ContainsKey(key) || old.Presence == nameof(Presence.Present)) continue;
             if (!classOf.TryGetValue(pupilId, out var className) || !taken.Contains((className, date, lessonNo))) continue;
+            // A row about this pupil's day could not be read: it may be the mark itself, so nothing becomes present.
+            if (held.Covers(pupilId, date)) continue;
             changes.Add(new
             {
                 schoolId, PupilId = pupilId, Date = StoreTime.Format(date), LessonNo = lessonNo, Presence = nameof(Presence.Present),
@@ -79,6 +82,25 @@ internal static class AttendanceRepository
             """,
             changes, tx).ConfigureAwait(false);
         return changes.Count;
+    }
+
+    /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
+    public static async Task<StoredWindow> LoadWindowAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, DateOnly from, DateOnly to)
+    {
+        var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };
+        var lessons = (await db.QueryAsync<(string ClassName, string Date, long Number)>(
+                "SELECT class_name, date, lesson_no FROM lessons WHERE school_id = @schoolId AND taken = 1 AND date BETWEEN @from AND @to", args, tx).ConfigureAwait(false))
+            .Select(l => (l.ClassName, StoreTime.ParseDate(l.Date), (int)l.Number))
+            .ToHashSet();
+        var absences = (await db.QueryAsync<(string PupilId, string ClassName, string Date, long Number)>(
+                """
+                SELECT m.pupil_id, p.class_name, m.date, m.lesson_no FROM marks m
+                JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id AND p.active = 1
+                WHERE m.school_id = @schoolId AND m.date BETWEEN @from AND @to AND m.presence <> 'Present'
+                """, args, tx).ConfigureAwait(false))
+            .Select(a => (a.PupilId, a.ClassName, StoreTime.ParseDate(a.Date), (int)a.Number))
+            .ToList();
+        return new StoredWindow(lessons, absences);
     }
 
     private sealed record StoredMark(string PupilId, string Date, long LessonNo, string Presence, string Reason, string SourceCode);

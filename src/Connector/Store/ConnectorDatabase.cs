@@ -10,6 +10,8 @@ namespace Connector.Store;
 /// </summary>
 internal sealed class ConnectorDatabase
 {
+    public const string FileName = "connector.db";
+
     private readonly string connectionString;
     private readonly SemaphoreSlim migrationGate = new(1, 1);
     private bool migrated;
@@ -32,6 +34,13 @@ internal sealed class ConnectorDatabase
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!migrated)
+        {
+            // Children's personal data: the folder and the database (SQLite gives -wal and -shm the same mode) for the service alone.
+            Notifier.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            Notifier.PrivateFiles.Touch(Path);
+        }
+
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
@@ -62,18 +71,32 @@ internal sealed class ConnectorDatabase
         return result;
     }
 
+    /// <summary>
+    /// Applies the migrations not applied yet, all under one write lock (BEGIN IMMEDIATE): two processes opening a
+    /// new database at once wait for each other, and the second finds the schema made.
+    /// </summary>
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").ConfigureAwait(false);
-        var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_version").ConfigureAwait(false)).ToHashSet();
-        foreach (var (version, name, sql) in Migrations.All.Where(m => !applied.Contains(m.Version)))
+        await connection.ExecuteAsync("BEGIN IMMEDIATE").ConfigureAwait(false);
+        try
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(sql, transaction: transaction).ConfigureAwait(false);
-            await connection.ExecuteAsync(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                new { version, name }, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)").ConfigureAwait(false);
+            var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_version").ConfigureAwait(false)).ToHashSet();
+            foreach (var (version, name, sql) in Migrations.All.Where(m => !applied.Contains(m.Version)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await connection.ExecuteAsync(sql).ConfigureAwait(false);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    new { version, name }).ConfigureAwait(false);
+            }
+
+            await connection.ExecuteAsync("COMMIT").ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.ExecuteAsync("ROLLBACK").ConfigureAwait(false);
+            throw;
         }
     }
 

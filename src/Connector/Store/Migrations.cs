@@ -142,5 +142,21 @@ internal static class Migrations
                 state TEXT NOT NULL,                  -- pending | written | failed
                 attempts INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, written_at TEXT NULL, last_error TEXT NULL);
             """),
+        (4, "reliability", """
+            -- A read of the journal that decided nothing, and why (README, "A read is judged before it decides").
+            -- One row per school and source while it lasts; the digest and the command line show it.
+            CREATE TABLE read_quarantines (
+                school_id TEXT NOT NULL, source TEXT NOT NULL,          -- attendance | roster
+                kind TEXT NOT NULL,                                      -- Unreadable | Lost | RosterQuarantined
+                description TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                first_seen_at TEXT NOT NULL, last_seen_at TEXT NOT NULL, polls INTEGER NOT NULL,
+                PRIMARY KEY (school_id, source));
+
+            -- Who claimed a message for sending and until when: only a claim whose process is gone is recovered.
+            ALTER TABLE outbox ADD COLUMN claimed_by TEXT NULL;
+            ALTER TABLE outbox ADD COLUMN claimed_until TEXT NULL;
+            -- How often a send of this message was interrupted by the process dying; each resend is audited.
+            ALTER TABLE outbox ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

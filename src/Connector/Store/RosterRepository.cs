@@ -14,6 +14,25 @@ internal static class RosterRepository
         return last != StoreTime.Format(localDate);
     }
 
+    /// <summary>The active pupils and the guardians with a contact, as the last accepted roster had them.</summary>
+    public static async Task<Polling.StoredRoster> LoadStoredAsync(SqliteConnection db, SqliteTransaction tx, string schoolId)
+    {
+        var pupils = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId AND active = 1", new { schoolId }, tx).ConfigureAwait(false))
+            .ToHashSet(StringComparer.Ordinal);
+        var guardians = (await db.QueryAsync<string>(
+                "SELECT guardian_id FROM guardians WHERE school_id = @schoolId AND (email IS NOT NULL OR phone IS NOT NULL)", new { schoolId }, tx).ConfigureAwait(false))
+            .ToHashSet(StringComparer.Ordinal);
+        return new Polling.StoredRoster(pupils, guardians);
+    }
+
+    /// <summary>The ids among <paramref name="pupilIds"/> the store does not know.</summary>
+    public static async Task<bool> HasUnknownAsync(SqliteConnection db, string schoolId, IEnumerable<string> pupilIds)
+    {
+        var known = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId", new { schoolId }).ConfigureAwait(false))
+            .ToHashSet(StringComparer.Ordinal);
+        return pupilIds.Any(id => !known.Contains(id));
+    }
+
     /// <summary>Replaces the school's roster. Pupils the journal no longer lists are kept but marked inactive.</summary>
     public static async Task SaveAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, Roster roster, DateTimeOffset now, DateOnly localDate)
     {

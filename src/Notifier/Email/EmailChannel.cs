@@ -23,8 +23,13 @@ internal sealed class EmailChannel(IEmailTransport transport) : INotificationCha
         return transport.SendAsync(envelope, cancellationToken);
     }
 
-    public Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) =>
-        transport.WasAcceptedAsync(idempotencyKey, cancellationToken);
+    public async Task<PriorHandover> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) =>
+        await transport.WasAcceptedAsync(idempotencyKey, cancellationToken).ConfigureAwait(false) switch
+        {
+            true => PriorHandover.Accepted,
+            false => PriorHandover.NotAccepted,
+            null => PriorHandover.CannotTell,
+        };
 
     public Task<string> CheckAsync(CancellationToken cancellationToken) => transport.CheckAsync(cancellationToken);
 

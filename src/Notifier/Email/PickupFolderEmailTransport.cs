@@ -27,14 +27,17 @@ internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options,
         var staging = Path.Combine(directory.Path, ".staging", Guid.NewGuid().ToString("N"));
         try
         {
-            Directory.CreateDirectory(staging);
+            PrivateFiles.CreateDirectory(directory.Path);
+            PrivateFiles.CreateDirectory(staging);
             using (var message = MailMessageFactory.Create(envelope, options.Value))
             using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
             {
                 await client.SendMailAsync(message, cancellationToken).ConfigureAwait(false);
             }
 
-            File.Move(Directory.GetFiles(staging).Single(), target, overwrite: false);
+            var written = Directory.GetFiles(staging).Single();
+            PrivateFiles.Restrict(written);
+            File.Move(written, target, overwrite: false);
             return DeliveryResult.Accepted(envelope.MessageId, Path.GetFileName(target));
         }
         catch (IOException ex)

@@ -22,17 +22,18 @@ internal sealed class SmsFileChannel(PickupDirectory pickup) : INotificationChan
             return DeliveryResult.Permanent($"invalid phone number: {problem}");
         }
 
-        Directory.CreateDirectory(Folder);
+        PrivateFiles.CreateDirectory(Folder);
         var target = PathFor(message.IdempotencyKey);
         if (File.Exists(target)) return DeliveryResult.Accepted(Path.GetFileName(target), "already written");
         var staging = target + ".tmp";
         await File.WriteAllTextAsync(staging, $"To: {e164}\nSegments: {SmsSegments.Count(message.Body)}\n\n{message.Body}\n", new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+        PrivateFiles.Restrict(staging);
         File.Move(staging, target);
         return DeliveryResult.Accepted(Path.GetFileName(target));
     }
 
-    public Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) =>
-        Task.FromResult<bool?>(File.Exists(PathFor(idempotencyKey)));
+    public Task<PriorHandover> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(PathFor(idempotencyKey)) ? PriorHandover.Accepted : PriorHandover.NotAccepted);
 
     public Task<string> CheckAsync(CancellationToken cancellationToken)
     {

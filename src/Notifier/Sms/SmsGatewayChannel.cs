@@ -35,7 +35,7 @@ internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> 
         return answer.Failure ?? ParseSend(answer.Json!.Value, e164[1..]);
     }
 
-    public virtual Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
+    public virtual Task<PriorHandover> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken) => Task.FromResult(PriorHandover.CannotTell);
 
     public async Task<IReadOnlyDictionary<string, DeliveryStatus>> GetStatusesAsync(IReadOnlyList<SentMessageRef> messages, CancellationToken cancellationToken)
     {

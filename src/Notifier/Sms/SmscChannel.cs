@@ -24,18 +24,21 @@ internal sealed class SmscChannel(HttpClient http, IOptions<SmsOptions> options)
     internal static int ClientId(string idempotencyKey) =>
         (int)(BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)), 0) % 2147483646) + 1;
 
-    public override async Task<bool?> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken)
+    public override async Task<PriorHandover> WasAcceptedAsync(string idempotencyKey, string address, CancellationToken cancellationToken)
     {
-        if (!PhoneNumber.TryNormalize(address, out var e164, out _)) return false;
+        if (!PhoneNumber.TryNormalize(address, out var e164, out _)) return PriorHandover.NotAccepted;
         try
         {
             var id = ClientId(idempotencyKey).ToString(CultureInfo.InvariantCulture);
             var statuses = await GetStatusesAsync([new SentMessageRef(id, e164)], cancellationToken).ConfigureAwait(false);
-            return statuses.TryGetValue(id, out var status) && !status.Detail.StartsWith("SMSC -3", StringComparison.Ordinal);
+            return statuses.TryGetValue(id, out var status) && !status.Detail.StartsWith("SMSC -3", StringComparison.Ordinal)
+                ? PriorHandover.Accepted
+                : PriorHandover.NotAccepted;
         }
         catch (DeliveryStatusUnavailableException)
         {
-            return null;
+            // SMSC could tell, but its status service did not answer: sending now could make a second SMS.
+            return PriorHandover.AskLater;
         }
     }
 

@@ -101,13 +101,19 @@ public sealed class FileJournalAdapterTests : IDisposable
         var snapshot = await Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None);
 
         Assert.Equal(("p1", 1), (snapshot.Marks.Single().PupilId, snapshot.Marks.Single().LessonNumber));
-        var problems = snapshot.Problems.Select(p => p.ToString()).ToList();
-        Assert.Contains("attendance.csv:3: attendance code 'Х' is unknown; add it to the school's Adapter:Codes", problems);
-        Assert.Contains("attendance.csv:4: date '31.11.2026' is not a date (yyyy-mm-dd)", problems);
-        Assert.Contains("attendance.csv:5: pupil_id 'p404' is not in pupils.csv", problems);
-        Assert.Contains("attendance.csv:6: lessons.csv has no lesson 9 of class 7Б on 2026-11-09", problems);
-        Assert.Contains("attendance.csv:7: the row has 6 cells, the header 5", problems);
-        Assert.Contains("attendance.csv:8: broken quoting in the row", problems);
+        var problems = snapshot.Problems.Select(p => $"{p.Kind} {p}").ToList();
+        Assert.Equal(
+        [
+            "Record attendance.csv:3 (code): the attendance code is unknown; add it to the school's Adapter:Codes",
+            "Record attendance.csv:4 (date): not a date (yyyy-mm-dd)",
+            "Record attendance.csv:5 (pupil_id): the pupil is not in pupils.csv",
+            "Record attendance.csv:6 (lesson): lessons.csv has no such lesson of the pupil's class on that date",
+            "Structure attendance.csv:7: the row has 6 cells, the header 5; the row is left out",
+            "Structure attendance.csv:8: broken quoting in the row; the row is left out",
+        ], problems.Order());
+        // A left-out row that names a known pupil holds that pupil's decisions; no message quotes a cell.
+        Assert.Equal(["p1", "p1", null, "p2"], snapshot.Problems.Where(p => p.Kind == SourceProblemKind.Record).OrderBy(p => p.Record).Select(p => p.PupilId));
+        Assert.DoesNotContain(problems, p => p.Contains("p404", StringComparison.Ordinal) || p.Contains("31.11", StringComparison.Ordinal) || p.Contains('Х'));
     }
 
     [Fact]
@@ -140,7 +146,7 @@ public sealed class FileJournalAdapterTests : IDisposable
         var error = await Assert.ThrowsAsync<JournalException>(() => Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None));
 
         Assert.Equal(JournalFailure.ContractChanged, error.Failure);
-        Assert.Contains("attendance.csv: the header lacks the column(s) pupil_id", error.Message);
+        Assert.Contains("attendance.csv: the header has no column 'pupil_id' (the columns needed: date;pupil_id;lesson;code)", error.Message);
     }
 
     [Fact]
@@ -148,10 +154,10 @@ public sealed class FileJournalAdapterTests : IDisposable
     {
         var factory = new FileJournalAdapterFactory(home, clock);
 
-        var problems = factory.Validate(Section(new() { ["Folder"] = "missing", ["Codes:Z"] = "holiday" }));
+        var problems = factory.Validate(Section(new() { ["Folder"] = "", ["Codes:Z"] = "holiday" }));
 
         Assert.Equal(2, problems.Count);
-        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: the folder", problems[0]);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: not set", problems[0]);
         Assert.StartsWith("Connector:Schools:0:Adapter:Codes:Z: 'holiday' is not one of", problems[1]);
     }
 
