@@ -9,6 +9,9 @@ public sealed class SmscEmulator : SmsGatewayEmulator
     public const string Login = "school-login";
     public const string Password = "emulator-password";
 
+    /// <summary>When set, status.php answers 503: the gateway took messages but cannot be asked about them now.</summary>
+    public bool StatusDown { get; set; }
+
     public static async Task<SmscEmulator> StartNewAsync()
     {
         var emulator = new SmscEmulator();
@@ -36,6 +39,12 @@ public sealed class SmscEmulator : SmsGatewayEmulator
         app.MapPost("/sys/status.php", async context =>
         {
             if (await TransportFaultAsync(context)) return;
+            if (StatusDown)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
             var form = await context.Request.ReadFormAsync();
             if (await RefusedAsync(context, form)) return;
             var phones = form["phone"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -128,6 +128,13 @@ public sealed class TestInstallation : IDisposable
         return ConnectorProcess.RunAsync(Home, variables, [.. arguments, "--home", Home]);
     }
 
+    /// <summary>Starts the real executable against this installation without waiting for it to end.</summary>
+    public System.Diagnostics.Process Start(params string[] arguments)
+    {
+        var variables = Secrets.ToDictionary(s => "CONNECTOR__" + s.Key["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        return ConnectorProcess.Start(Home, variables, [.. arguments, "--home", Home]);
+    }
+
     public void Dispose()
     {
         try

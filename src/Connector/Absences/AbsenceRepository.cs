@@ -19,7 +19,7 @@ internal static class AbsenceRepository
             FROM marks m
             JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id AND p.active = 1
             JOIN lessons l ON l.school_id = m.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-            WHERE m.school_id = @schoolId AND m.date BETWEEN @from AND @to
+            WHERE m.school_id = @schoolId AND m.date BETWEEN @from AND @to AND m.vanished_at IS NULL
             ORDER BY m.pupil_id, m.date, m.lesson_no
             """, args, tx).ConfigureAwait(false);
         var existing = (await db.QueryAsync<(string PupilId, string Date, string State, string? Lessons, string? Correction)>(

@@ -54,7 +54,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             FROM pupil_guardians pg
             JOIN pupils p ON p.school_id = pg.school_id AND p.pupil_id = pg.pupil_id AND p.active = 1
             JOIN absences a ON a.school_id = p.school_id AND a.pupil_id = p.pupil_id AND a.date = @Date AND a.state IN ('open', 'notified')
-            JOIN marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason = @none
+            JOIN marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason = @none AND m.vanished_at IS NULL
             JOIN lessons l ON l.school_id = p.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
             WHERE pg.school_id = @schoolId AND pg.guardian_id = @GuardianId AND (@OnlyPupilId IS NULL OR p.pupil_id = @OnlyPupilId)
             ORDER BY p.full_name, m.lesson_no

@@ -18,4 +18,11 @@ public sealed class ReadChecksOptions
     /// be read whole is never taken.
     /// </summary>
     public int ConfirmLossMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// An absence that a read no longer lists (where a missing row means present) is taken as present after it stayed
+    /// missing this many minutes; until then it is neither notified nor corrected. A file cut exactly at a line
+    /// break looks whole, and this is what keeps it from telling a parent «ребёнок был на уроке».
+    /// </summary>
+    public int ConfirmVanishedMinutes { get; set; } = 30;
 }

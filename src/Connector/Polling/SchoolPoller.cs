@@ -100,7 +100,7 @@ internal sealed class SchoolPoller(
             if (attendanceQuarantine is not null) return (0, new DecisionSummary(), rosterQuarantine ?? attendanceQuarantine);
 
             var held = Held.From(snapshot.Problems);
-            var changedMarks = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now).ConfigureAwait(false);
+            var changedMarks = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now, TimeSpan.FromMinutes(checks.ConfirmVanishedMinutes)).ConfigureAwait(false);
             var days = (await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
                 .Where(d => !held.Covers(d.PupilId, d.Date))
                 .ToList();

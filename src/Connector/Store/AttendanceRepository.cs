@@ -10,10 +10,12 @@ internal static class AttendanceRepository
 {
     /// <summary>
     /// Stores the snapshot: lessons as listed, marks of lessons whose attendance was taken. A stored absence the
-    /// journal no longer has, in a lesson the snapshot lists as taken, becomes "present". Marks of pupils the
+    /// journal no longer has, in a lesson the snapshot lists as taken, is marked vanishing, and becomes "present" once
+    /// it stayed missing for <paramref name="confirmVanished"/>; a vanishing mark is neither notified nor corrected. Marks of pupils the
     /// roster does not know are left out. Returns how many marks changed.
     /// </summary>
-    public static async Task<int> ApplyAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now)
+    public static async Task<int> ApplyAsync(
+        SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now, TimeSpan confirmVanished)
     {
         var at = StoreTime.Format(now);
         await db.ExecuteAsync(
@@ -41,17 +43,19 @@ internal static class AttendanceRepository
 
         var stored = (await db.QueryAsync<StoredMark>(
                 """
-                SELECT pupil_id AS PupilId, date AS Date, lesson_no AS LessonNo, presence AS Presence, reason AS Reason, source_code AS SourceCode
+                SELECT pupil_id AS PupilId, date AS Date, lesson_no AS LessonNo, presence AS Presence, reason AS Reason, source_code AS SourceCode,
+                    vanished_at AS VanishedAt
                 FROM marks WHERE school_id = @schoolId AND date BETWEEN @from AND @to
                 """,
                 new { schoolId, from = StoreTime.Format(snapshot.From), to = StoreTime.Format(snapshot.To) }, tx).ConfigureAwait(false))
             .ToDictionary(m => (m.PupilId, StoreTime.ParseDate(m.Date), (int)m.LessonNo));
 
         var changes = new List<object>();
+        var vanishing = new List<object>();
         foreach (var (key, mark) in incoming)
         {
             var (presence, reason, code) = (mark.Presence.ToString(), mark.Reason.ToString(), CanonicalMarks.Storable(mark.SourceCode));
-            if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == code) continue;
+            if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == code && old.VanishedAt is null) continue;
             changes.Add(new
             {
                 schoolId, mark.PupilId, Date = StoreTime.Format(mark.Date), LessonNo = mark.LessonNumber, Presence = presence, Reason = reason,
@@ -66,6 +70,13 @@ internal static class AttendanceRepository
             if (!classOf.TryGetValue(pupilId, out var className) || !taken.Contains((className, date, lessonNo))) continue;
             // A row about this pupil's day could not be read: it may be the mark itself, so nothing becomes present.
             if (held.Covers(pupilId, date)) continue;
+            if (old.VanishedAt is null)
+            {
+                vanishing.Add(new { schoolId, PupilId = pupilId, Date = StoreTime.Format(date), LessonNo = lessonNo, at });
+                continue;
+            }
+
+            if (now - StoreTime.ParseInstant(old.VanishedAt) < confirmVanished) continue;
             changes.Add(new
             {
                 schoolId, PupilId = pupilId, Date = StoreTime.Format(date), LessonNo = lessonNo, Presence = nameof(Presence.Present),
@@ -78,10 +89,13 @@ internal static class AttendanceRepository
             INSERT INTO marks (school_id, pupil_id, date, lesson_no, presence, reason, source_code, recorded_at, first_seen_at, changed_at)
             VALUES (@schoolId, @PupilId, @Date, @LessonNo, @Presence, @Reason, @SourceCode, @RecordedAt, @at, @at)
             ON CONFLICT (school_id, pupil_id, date, lesson_no) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
-                source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at
+                source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at, vanished_at = NULL
             """,
             changes, tx).ConfigureAwait(false);
-        return changes.Count;
+        await db.ExecuteAsync(
+            "UPDATE marks SET vanished_at = @at WHERE school_id = @schoolId AND pupil_id = @PupilId AND date = @Date AND lesson_no = @LessonNo",
+            vanishing, tx).ConfigureAwait(false);
+        return changes.Count + vanishing.Count;
     }
 
     /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
@@ -103,5 +117,5 @@ internal static class AttendanceRepository
         return new StoredWindow(lessons, absences);
     }
 
-    private sealed record StoredMark(string PupilId, string Date, long LessonNo, string Presence, string Reason, string SourceCode);
+    private sealed record StoredMark(string PupilId, string Date, long LessonNo, string Presence, string Reason, string SourceCode, string? VanishedAt);
 }

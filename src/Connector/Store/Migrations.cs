@@ -157,6 +157,11 @@ internal static class Migrations
             ALTER TABLE outbox ADD COLUMN claimed_until TEXT NULL;
             -- How often a send of this message was interrupted by the process dying; each resend is audited.
             ALTER TABLE outbox ADD COLUMN interruptions INTEGER NOT NULL DEFAULT 0;
+
+            -- When an absence first went missing from a read (in a format where a missing row means present): it is
+            -- taken as present only once it stayed missing for ReadChecks:ConfirmVanishedMinutes; meanwhile it is
+            -- neither notified nor corrected, so a file cut at a line boundary sends nobody anything.
+            ALTER TABLE marks ADD COLUMN vanished_at TEXT NULL;
             """),
     ];
 }

@@ -59,7 +59,8 @@ public sealed class SchoolScheduleTests
         var registry = new SchoolRegistry(Microsoft.Extensions.Options.Options.Create(new ConnectorOptions
         {
             Schools = [options],
-        }), [new FakeFactory()], Connector.Calendar.ProductionCalendar.Load(Path.Combine(Connector.Testing.RepositoryRoot.Path, "config", "calendars")));
+        }), [new FakeFactory()], Connector.Calendar.ProductionCalendar.Load(Path.Combine(Connector.Testing.RepositoryRoot.Path, "config", "calendars")),
+            new SettingsReport([], [new SchoolProblems(0, "school-1", [])]), Microsoft.Extensions.Logging.Abstractions.NullLogger<SchoolRegistry>.Instance);
         options.Adapter = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["A:Kind"] = "fake" }).Build().GetSection("A");
         return registry.Get("school-1");
     }

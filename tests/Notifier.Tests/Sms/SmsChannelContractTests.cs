@@ -147,7 +147,7 @@ public sealed class SmsRuChannelTests : SmsChannelContractTests<SmsRuEmulator>
 
     [Fact]
     public async Task AfterACrash_SmsRuCannotSayWhetherItHasAMessage() =>
-        Assert.Null(await Channel(Settings()).WasAcceptedAsync("k", "+79001234567", CancellationToken.None));
+        Assert.Equal(PriorHandover.CannotTell, await Channel(Settings()).WasAcceptedAsync("k", "+79001234567", CancellationToken.None));
 }
 
 public sealed class SmscChannelTests : SmsChannelContractTests<SmscEmulator>
@@ -170,7 +170,19 @@ public sealed class SmscChannelTests : SmsChannelContractTests<SmscEmulator>
 
         var after = await Channel(Settings()).WasAcceptedAsync(message.IdempotencyKey, message.Address, CancellationToken.None);
 
-        Assert.False(before);
-        Assert.True(after);
+        Assert.Equal(PriorHandover.NotAccepted, before);
+        Assert.Equal(PriorHandover.Accepted, after);
+    }
+
+    [Fact]
+    public async Task AfterACrash_AnSmscWhoseStatusServiceIsDown_IsAskedAgainLater_NotSentAgain()
+    {
+        var message = Message("+79001234567", "текст");
+        await Channel(Settings()).SendAsync(message, CancellationToken.None);
+        Emulator.StatusDown = true;
+
+        var answer = await Channel(Settings()).WasAcceptedAsync(message.IdempotencyKey, message.Address, CancellationToken.None);
+
+        Assert.Equal(PriorHandover.AskLater, answer);
     }
 }
