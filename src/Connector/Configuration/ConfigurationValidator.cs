@@ -204,6 +204,9 @@ internal sealed partial class ConfigurationValidator(
         if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} is not between 1 and 120");
         if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} is not between 0 and 240");
         if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} is not between 1 and 60");
+        if (school.ReadChecks.MaxLostPercent is < 0 or > 100) problems.Add($"{path}:ReadChecks:MaxLostPercent: {school.ReadChecks.MaxLostPercent} is not between 0 and 100");
+        if (school.ReadChecks.ConfirmLossMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmLossMinutes: {school.ReadChecks.ConfirmLossMinutes} is not between 0 and 1440");
+        if (school.ReadChecks.ConfirmVanishedMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmVanishedMinutes: {school.ReadChecks.ConfirmVanishedMinutes} is not between 0 and 1440");
         if (school.DaysPerWeek is not (5 or 6)) problems.Add($"{path}:DaysPerWeek: {school.DaysPerWeek} must be 5 or 6");
         if (school.ReplyTo is { Length: > 0 } replyTo && !MailAddress.TryCreate(replyTo, out _)) problems.Add($"{path}:ReplyTo: '{replyTo}' is not an e-mail address");
         for (var h = 0; h < school.Holidays.Count; h++)

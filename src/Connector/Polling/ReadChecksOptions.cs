@@ -24,5 +24,5 @@ public sealed class ReadChecksOptions
     /// missing this many minutes; until then it is neither notified nor corrected. A file cut exactly at a line
     /// break looks whole, and this is what keeps it from telling a parent «ребёнок был на уроке».
     /// </summary>
-    public int ConfirmVanishedMinutes { get; set; } = 30;
+    public int ConfirmVanishedMinutes { get; set; } = 60;
 }

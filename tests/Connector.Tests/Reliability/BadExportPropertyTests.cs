@@ -40,6 +40,7 @@ public sealed class BadExportPropertyTests(ITestOutputHelper output)
         {
             tried++;
             var good = Run(s, damaged: false);
+            Assert.Contains(good, m => m.StartsWith("absence:", StringComparison.Ordinal));
             var bad = Run(s, damaged: true);
             Assert.True(good.SequenceEqual(bad), $"{s}: good export sent [{string.Join(", ", good)}], the damaged one [{string.Join(", ", bad)}]");
         }, iter: cases, threads: 1);
