@@ -22,7 +22,7 @@ internal static class CheckCommand
         if (host is null) return ExitCodes.Configuration;
         var configuration = host.Services.GetRequiredService<IConfiguration>();
         var paths = host.Services.GetRequiredService<ConnectorPaths>();
-        if (ConsoleText.GlobalRawProblems(configuration) is { Count: > 0 } raw) return ConsoleText.ConfigurationFailed(raw);
+        if (RawSettings.CheckGlobal(configuration) is { Count: > 0 } raw) return ConsoleText.ConfigurationFailed(raw);
         var options = ConnectorOptionsBinder.Bind(configuration);
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
         var sms = configuration.GetSection(SmsOptions.SectionName).Get<SmsOptions>() ?? new SmsOptions();

@@ -20,7 +20,7 @@ internal static class ConsoleText
     public static bool SettingsAreValid(IHost host)
     {
         // Values that do not convert are named before anything binds them (binding would throw a stack trace).
-        if (GlobalRawProblems(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()) is { Count: > 0 } raw)
+        if (RawSettings.CheckGlobal(host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()) is { Count: > 0 } raw)
         {
             ConfigurationFailed(raw);
             return false;
@@ -43,15 +43,6 @@ internal static class ConsoleText
             return false;
         }
     }
-
-    /// <summary>The problems of the settings outside the schools that would stop binding them.</summary>
-    public static IReadOnlyList<string> GlobalRawProblems(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
-    [
-        .. RawSettings.Check(configuration.GetSection(ConnectorOptions.SectionName), typeof(ConnectorOptions))
-            .Where(p => !p.StartsWith($"{ConnectorOptions.SectionName}:Schools:", StringComparison.OrdinalIgnoreCase)),
-        .. RawSettings.Check(configuration.GetSection(Notifier.Email.EmailOptions.SectionName), typeof(Notifier.Email.EmailOptions)),
-        .. RawSettings.Check(configuration.GetSection(Notifier.Sms.SmsOptions.SectionName), typeof(Notifier.Sms.SmsOptions)),
-    ];
 
     public static int ConfigurationFailed(IEnumerable<string> problems)
     {

@@ -43,9 +43,7 @@ internal sealed partial class ConfigurationValidator(
     {
         var problems = new List<string>();
         var connector = configuration.GetSection(ConnectorOptions.SectionName);
-        problems.AddRange(RawSettings.Check(connector, typeof(ConnectorOptions)).Where(p => !p.StartsWith($"{ConnectorOptions.SectionName}:Schools:", StringComparison.OrdinalIgnoreCase)));
-        problems.AddRange(RawSettings.Check(configuration.GetSection(EmailOptions.SectionName), typeof(EmailOptions)));
-        problems.AddRange(RawSettings.Check(configuration.GetSection(SmsOptions.SectionName), typeof(SmsOptions)));
+        problems.AddRange(RawSettings.CheckGlobal(configuration));
         ValidateSecretsAreNotInFiles(problems);
         ValidateDataDirectory(options, problems);
         ValidateEmail(email, problems);

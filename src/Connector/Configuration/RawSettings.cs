@@ -13,6 +13,18 @@ namespace Connector.Configuration;
 /// </summary>
 internal static class RawSettings
 {
+    /// <summary>
+    /// The problems of every setting outside the schools (Connector, Connector:Email, Connector:Sms): any of them
+    /// stops the service, and binding them would throw.
+    /// </summary>
+    public static IReadOnlyList<string> CheckGlobal(IConfiguration configuration) =>
+    [
+        .. Check(configuration.GetSection(ConnectorOptions.SectionName), typeof(ConnectorOptions))
+            .Where(p => !p.StartsWith($"{ConnectorOptions.SectionName}:Schools:", StringComparison.OrdinalIgnoreCase)),
+        .. Check(configuration.GetSection(Notifier.Email.EmailOptions.SectionName), typeof(Notifier.Email.EmailOptions)),
+        .. Check(configuration.GetSection(Notifier.Sms.SmsOptions.SectionName), typeof(Notifier.Sms.SmsOptions)),
+    ];
+
     public static IReadOnlyList<string> Check(IConfigurationSection section, Type type)
     {
         var problems = new List<string>();

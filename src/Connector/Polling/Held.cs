@@ -12,8 +12,6 @@ internal sealed class Held
     private readonly HashSet<(string PupilId, DateOnly Date)> days = [];
     private readonly HashSet<string> wholePupils = new(StringComparer.Ordinal);
 
-    public static readonly Held None = new();
-
     public int Count => days.Count + wholePupils.Count;
 
     public static Held From(IEnumerable<SourceProblem> problems)

@@ -25,7 +25,7 @@ internal static class RosterRepository
         return new Polling.StoredRoster(pupils, guardians);
     }
 
-    /// <summary>The ids among <paramref name="pupilIds"/> the store does not know.</summary>
+    /// <summary>Whether any of <paramref name="pupilIds"/> is a pupil the store does not know.</summary>
     public static async Task<bool> HasUnknownAsync(SqliteConnection db, string schoolId, IEnumerable<string> pupilIds)
     {
         var known = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId", new { schoolId }).ConfigureAwait(false))
