@@ -15,28 +15,19 @@ internal sealed class CsvTable
 {
     private static readonly char[] Delimiters = [';', ',', '\t'];
 
-    private CsvTable(IReadOnlyList<CsvRow> rows, IReadOnlyList<string> columns)
-    {
-        Rows = rows;
-        Columns = columns;
-    }
+    private CsvTable(IReadOnlyList<CsvRow> rows) => Rows = rows;
 
     public IReadOnlyList<CsvRow> Rows { get; }
-
-    /// <summary>The header's column names, lower case.</summary>
-    public IReadOnlyList<string> Columns { get; }
 
     /// <summary>Reads <paramref name="path"/>; the header must name every column in <paramref name="required"/>.</summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
     public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems) =>
-        Parse(Path.GetFileName(path), ExportText.Read(path).Text, required, problems);
+        Parse(Path.GetFileName(path), ExportText.Read(path), required, problems);
 
     public static CsvTable Parse(string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems)
     {
-        if (text.Trim().Length == 0)
-        {
-            throw new InvalidDataException($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
-        }
+        InvalidDataException Empty() => new($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
+        if (text.Trim().Length == 0) throw Empty();
 
         var firstLine = text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)];
         var delimiter = Delimiters.OrderByDescending(d => firstLine.Count(c => c == d)).First();
@@ -54,7 +45,7 @@ internal sealed class CsvTable
         };
 
         using var reader = CsvReader.FromText(text, options);
-        if (!reader.Read()) throw new InvalidDataException($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
+        if (!reader.Read()) throw Empty();
         var header = reader.Current.ToArray().Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToArray();
         var missing = required.Where(r => !header.Contains(r)).ToList();
         if (missing.Count > 0)
@@ -93,6 +84,6 @@ internal sealed class CsvTable
             rows.RemoveAt(rows.Count - 1);
         }
 
-        return new CsvTable(rows, header);
+        return new CsvTable(rows);
     }
 }

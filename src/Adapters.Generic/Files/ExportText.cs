@@ -13,31 +13,25 @@ internal static class ExportText
 
     static ExportText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    /// <summary>Reads <paramref name="path"/> and says which encoding it was in.</summary>
-    public static (string Text, string EncodingName) Read(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        return Decode(bytes);
-    }
+    /// <summary>Reads the text of <paramref name="path"/>, whatever the encoding it was saved in.</summary>
+    public static string Read(string path) => Decode(File.ReadAllBytes(path));
 
-    public static (string Text, string EncodingName) Decode(byte[] bytes)
+    public static string Decode(byte[] bytes) => bytes switch
     {
-        if (bytes is [0xEF, 0xBB, 0xBF, ..]) return (Utf8OrCp1251(bytes.AsSpan(3), out var name), name);
-        if (bytes is [0xFF, 0xFE, ..]) return (Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2), "utf-16");
-        if (bytes is [0xFE, 0xFF, ..]) return (Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2), "utf-16be");
-        return (Utf8OrCp1251(bytes, out var encoding), encoding);
-    }
+        [0xEF, 0xBB, 0xBF, ..] => Utf8OrCp1251(bytes.AsSpan(3)),
+        [0xFF, 0xFE, ..] => Encoding.Unicode.GetString(bytes, 2, bytes.Length - 2),
+        [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode.GetString(bytes, 2, bytes.Length - 2),
+        _ => Utf8OrCp1251(bytes),
+    };
 
-    private static string Utf8OrCp1251(ReadOnlySpan<byte> bytes, out string name)
+    private static string Utf8OrCp1251(ReadOnlySpan<byte> bytes)
     {
         try
         {
-            name = "utf-8";
             return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
-            name = "windows-1251";
             return Encoding.GetEncoding(1251).GetString(bytes);
         }
     }

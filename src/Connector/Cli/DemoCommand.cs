@@ -25,12 +25,8 @@ internal static class DemoCommand
         var options = configuration!.GetSection(ConnectorOptions.SectionName).Get<ConnectorOptions>() ?? new ConnectorOptions();
         var email = configuration.GetSection(EmailOptions.SectionName).Get<EmailOptions>() ?? new EmailOptions();
         // The lock is taken before the previous run's database is removed, so a second demo cannot pull it from under the first.
-        using var runner = Store.InstallationLock.TryAcquire(paths.Resolve(options.DataDirectory));
-        if (runner is null)
-        {
-            Console.Error.WriteLine($"Демонстрация уже идёт с этой установкой (папка данных {paths.Resolve(options.DataDirectory)}): второй запуск остановлен.");
-            return ExitCodes.Busy;
-        }
+        using var runner = InstalledHost.LockRunner(paths.Resolve(options.DataDirectory));
+        if (runner is null) return ExitCodes.Busy;
 
         CleanPreviousRun(paths, options, email);
 

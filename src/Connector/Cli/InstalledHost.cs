@@ -30,16 +30,21 @@ internal static class InstalledHost
     public static Store.InstallationLock? LockRunner(IHost host)
     {
         var paths = host.Services.GetRequiredService<ConnectorPaths>();
-        var data = paths.Resolve(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.DataDirectory);
-        var held = Store.InstallationLock.TryAcquire(data);
+        var held = LockRunner(paths.Resolve(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.DataDirectory));
+        if (held is not null) host.Services.GetRequiredService<Delivery.RunnerIdentity>().HoldsInstallationLock = true;
+        return held;
+    }
+
+    /// <summary>The same for a runner that must hold the lock before its host is built (the demo empties its database first).</summary>
+    public static Store.InstallationLock? LockRunner(string dataDirectory)
+    {
+        var held = Store.InstallationLock.TryAcquire(dataDirectory);
         if (held is null)
         {
-            Console.Error.WriteLine($"Connector уже работает с этой установкой (папка данных {data}): второй запуск остановлен, чтобы никто не получил сообщение дважды. " +
+            Console.Error.WriteLine($"Connector уже работает с этой установкой (папка данных {dataDirectory}): второй запуск остановлен, чтобы никто не получил сообщение дважды. " +
                 "Остановите первый экземпляр или дождитесь его окончания.");
-            return null;
         }
 
-        host.Services.GetRequiredService<Delivery.RunnerIdentity>().HoldsInstallationLock = true;
         return held;
     }
 

@@ -10,7 +10,8 @@ internal sealed class RunnerIdentity
     /// <summary>How long a claim keeps a message from every other runner.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
 
-    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..^24];
+    /// <summary>Host, process and a random part, so that a restarted process with a reused pid is another runner.</summary>
+    public string Id { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>True once this process holds the installation lock (<see cref="Store.InstallationLock"/>).</summary>
     public bool HoldsInstallationLock { get; set; }
