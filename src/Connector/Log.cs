@@ -18,8 +18,8 @@ internal static partial class Log
         "School {SchoolId}: polled {Date:yyyy-MM-dd}; {Changed} marks changed; absences opened {Opened}, explained {Explained}, corrected {Corrected}; notices queued {Queued}, guardians unreachable {Unreachable}")]
     public static partial void Polled(ILogger logger, string schoolId, DateOnly date, int changed, int opened, int explained, int corrected, int queued, int unreachable);
 
-    [LoggerMessage(EventId = 1004, Message = "School {SchoolId}: {Source}: {Count} record(s) not used: {Reason} (the first: record {Record}, field {Field})")]
-    public static partial void SourceProblems(ILogger logger, LogLevel level, string schoolId, string source, int count, string reason, string record, string field);
+    [LoggerMessage(EventId = 1004, Message = "School {SchoolId}: {Source}: {Count} {What}: {Reason} (the first: record {Record}, field {Field})")]
+    public static partial void SourceProblems(ILogger logger, LogLevel level, string schoolId, string source, int count, string what, string reason, string record, string field);
 
     [LoggerMessage(1012, LogLevel.Error, "School {SchoolId} does not run until its settings are fixed: {Problems}")]
     public static partial void SchoolDisabled(ILogger logger, string schoolId, string problems);

@@ -18,6 +18,7 @@ internal sealed class SourceProblemReporter(ILogger<SourceProblemReporter> logge
     public int Report(string schoolId, IReadOnlyList<SourceProblem> problems)
     {
         var groups = problems.GroupBy(p => (p.Source, p.Reason)).ToList();
+        // A note keeps its record (a guardian without an invalid e-mail); the other kinds leave the record out.
         foreach (var group in groups)
         {
             var first = group.First();
@@ -25,7 +26,8 @@ internal sealed class SourceProblemReporter(ILogger<SourceProblemReporter> logge
             var key = (schoolId, group.Key.Source, group.Key.Reason);
             var level = lastCount.TryGetValue(key, out var before) && before == count ? LogLevel.Debug : LogLevel.Warning;
             lastCount[key] = count;
-            Log.SourceProblems(logger, level, schoolId, group.Key.Source, count, group.Key.Reason, first.Record ?? "-", first.Field ?? "-");
+            var what = first.Kind == SourceProblemKind.Note ? "record(s) kept, a value ignored" : "record(s) not used";
+            Log.SourceProblems(logger, level, schoolId, group.Key.Source, count, what, group.Key.Reason, first.Record ?? "-", first.Field ?? "-");
         }
 
         foreach (var gone in lastCount.Keys.Where(k => k.School == schoolId && !groups.Any(g => g.Key == (k.Source, k.Reason))).ToList())
