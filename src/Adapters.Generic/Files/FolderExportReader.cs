@@ -154,20 +154,24 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         foreach (var row in table.Rows)
         {
             order++;
-            // A row that names a known pupil holds that pupil's decisions (of its date, or of every date when the
-            // date cannot be read) until it is fixed: it may be the reason that explains an absence.
+            // A left-out row that names a known pupil holds that pupil's decisions (of its date, or of every date when
+            // the date cannot be read) until it is fixed, when it could be what explains or clears an absence: a reason,
+            // a "present", or a code nobody knows. A row that can only say "absent" holds nothing: leaving it out can
+            // delay a notice, never send a false one.
             var known = pupils.TryGetValue(row["pupil_id"], out var pupil);
-            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)", pupil?.Id)); continue; }
-            if (!known) { problems.Add(row.Problem("pupil_id", $"the pupil is not in {PupilsFile}")); continue; }
-            if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12", pupil!.Id, date)); continue; }
-            if (!lessons.ContainsKey((pupil!.ClassName, date, lesson))) { problems.Add(row.Problem("lesson", $"{LessonsFile} has no such lesson of the pupil's class on that date", pupil.Id, date)); continue; }
             var code = row["code"];
-            if (!codes.TryGetValue(code, out var meaning)) { problems.Add(row.Problem("code", "the attendance code is unknown; add it to the school's Adapter:Codes", pupil.Id, date)); continue; }
+            var knownCode = codes.TryGetValue(code, out var meaning);
+            var hold = known && (!knownCode || meaning is not (Presence.Absent, AbsenceReason.NoneRecorded or AbsenceReason.Unexcused)) ? pupil!.Id : null;
+            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)", hold)); continue; }
+            if (!known) { problems.Add(row.Problem("pupil_id", $"the pupil is not in {PupilsFile}")); continue; }
+            if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12", hold, date)); continue; }
+            if (!lessons.ContainsKey((pupil!.ClassName, date, lesson))) { problems.Add(row.Problem("lesson", $"{LessonsFile} has no such lesson of the pupil's class on that date", hold, date)); continue; }
+            if (!knownCode) { problems.Add(row.Problem("code", "the attendance code is unknown; add it to the school's Adapter:Codes", hold, date)); continue; }
 
             DateTimeOffset? recordedAt = null;
             if (row["recorded_at"].Length > 0)
             {
-                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(row.Problem("recorded_at", "not a time (yyyy-mm-dd hh:mm)", pupil.Id, date)); continue; }
+                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(row.Problem("recorded_at", "not a time (yyyy-mm-dd hh:mm)", hold, date)); continue; }
                 recordedAt = at;
             }
 

@@ -91,7 +91,7 @@ public sealed class FileJournalAdapterTests : IDisposable
         journal
             .Mark(Monday, "p1", 1, "Н")
             .RawAttendance($"{Monday:yyyy-MM-dd};p1;2;Х;")
-            .RawAttendance("31.11.2026;p1;1;Н;")
+            .RawAttendance("31.11.2026;p1;1;Б;")
             .RawAttendance($"{Monday:yyyy-MM-dd};p404;1;Н;")
             .RawAttendance($"{Monday:yyyy-MM-dd};p2;9;Н;")
             .RawAttendance($"{Monday:yyyy-MM-dd};p2;1;Н;;extra")
@@ -111,8 +111,11 @@ public sealed class FileJournalAdapterTests : IDisposable
             "Structure attendance.csv:7: the row has 6 cells, the header 5; the row is left out",
             "Structure attendance.csv:8: broken quoting in the row; the row is left out",
         ], problems.Order());
-        // A left-out row that names a known pupil holds that pupil's decisions; no message quotes a cell.
-        Assert.Equal(["p1", "p1", null, "p2"], snapshot.Problems.Where(p => p.Kind == SourceProblemKind.Record).OrderBy(p => p.Record).Select(p => p.PupilId));
+        // A left-out row that could explain or clear an absence (an unknown code; a reason on a date that is not one,
+        // which holds every date) holds that pupil's decisions; one that can only say "absent" holds nothing. No
+        // message quotes a cell.
+        Assert.Equal([("p1", Monday), ("p1", null), (null, null), (null, Monday)],
+            snapshot.Problems.Where(p => p.Kind == SourceProblemKind.Record).OrderBy(p => p.Record).Select(p => (p.PupilId, p.Date)));
         Assert.DoesNotContain(problems, p => p.Contains("p404", StringComparison.Ordinal) || p.Contains("31.11", StringComparison.Ordinal) || p.Contains('Х'));
     }
 
