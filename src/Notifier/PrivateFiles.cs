@@ -9,7 +9,7 @@ public static class PrivateFiles
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates <paramref name="path"/> (and its missing parents) for the service alone; tightens an existing one.</summary>
+    /// <summary>Creates <paramref name="path"/> for the service alone, or tightens it where it exists (missing parents get the default mode).</summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())

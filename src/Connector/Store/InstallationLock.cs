@@ -17,7 +17,8 @@ internal sealed class InstallationLock : IDisposable
     /// <summary>Takes the lock, or returns null when another process holds it.</summary>
     public static InstallationLock? TryAcquire(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        // The data folder holds children's personal data: made for the service alone, like the database.
+        Notifier.PrivateFiles.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
         try
         {
