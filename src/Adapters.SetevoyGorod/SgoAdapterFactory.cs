@@ -10,7 +10,7 @@ namespace Connector.Adapters.SetevoyGorod;
 /// Makes <see cref="SgoJournalAdapter"/>s from a school's <c>Adapter</c> settings. Schools on the same server share
 /// one <see cref="SgoServer"/>: one request pace and one circuit breaker for that server.
 /// </summary>
-internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory loggers, TimeProvider? network = null) : IJournalAdapterFactory
+internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory loggers, TimeProvider? network = null, IAdapterMemory? memory = null) : IJournalAdapterFactory
 {
     private readonly ConcurrentDictionary<string, SgoServer> servers = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider network = network ?? TimeProvider.System;
@@ -50,6 +50,40 @@ internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory logger
         return problems;
     }
 
+    /// <summary>Schools on one SGO server share one pace and one resilience pipeline, so they must agree on its settings.</summary>
+    public IReadOnlyList<(int School, string Problem)> ValidateTogether(IReadOnlyList<IConfigurationSection> adapterSections)
+    {
+        var problems = new List<(int, string)>();
+        var first = new Dictionary<string, (int Index, SgoOptions Options, string Path)>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < adapterSections.Count; i++)
+        {
+            var options = Bind(adapterSections[i]);
+            if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var origin)) continue;
+            var key = origin.GetLeftPart(UriPartial.Authority);
+            if (!first.TryGetValue(key, out var earlier))
+            {
+                first[key] = (i, options, adapterSections[i].Path);
+                continue;
+            }
+
+            foreach (var (name, mine, theirs) in new[]
+            {
+                (nameof(SgoOptions.RequestsPerMinute), options.RequestsPerMinute, earlier.Options.RequestsPerMinute),
+                (nameof(SgoOptions.Retries), options.Retries, earlier.Options.Retries),
+                (nameof(SgoOptions.TimeoutSeconds), options.TimeoutSeconds, earlier.Options.TimeoutSeconds),
+            })
+            {
+                if (mine != theirs)
+                {
+                    problems.Add((i, $"{adapterSections[i].Path}:{name}: {mine}, but {earlier.Path}:{name} is {theirs}, and both schools are on the SGO server {key}, "
+                        + "whose pace and retries all its schools share; write the same value in both (or leave it out of both)"));
+                }
+            }
+        }
+
+        return problems;
+    }
+
     public IJournalAdapter Create(SchoolRef school, IConfigurationSection adapterSection)
     {
         var (client, options) = CreateClient(school, adapterSection);
@@ -61,7 +95,7 @@ internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory logger
     {
         var options = Bind(adapterSection);
         var origin = new Uri(new Uri(options.BaseUrl).GetLeftPart(UriPartial.Authority) + "/");
-        var server = servers.GetOrAdd(origin.AbsoluteUri, _ => new SgoServer(origin, options, network));
+        var server = servers.GetOrAdd(origin.AbsoluteUri, _ => new SgoServer(origin, options, network, memory));
         return (new SgoClient(server, options, school.Id, adapterSection.Path, network, loggers.CreateLogger<SgoClient>()), options);
     }
 

@@ -63,6 +63,15 @@ internal sealed partial class SgoClient : IAsyncDisposable
 
     public SgoServer Server => server;
 
+    /// <summary>When set, every answer is kept here (the probe's <c>--save</c>); the request line has its token removed.</summary>
+    public List<SgoRecordedAnswer>? Recording { get; set; }
+
+    /// <summary>The connector's id of the school whose account this is.</summary>
+    public string School => school;
+
+    /// <summary>Logs that the server was found to answer a read by a variant not used before.</summary>
+    public void VariantChosen(string read, string variant) => Log.VariantChosen(logger, school, server.Origin, read, variant);
+
     /// <summary>Whether the last logout was confirmed by the server (200, or 401 for a session already gone); null when none was attempted.</summary>
     public bool? LastLogoutConfirmed { get; private set; }
 
@@ -107,6 +116,20 @@ internal sealed partial class SgoClient : IAsyncDisposable
         return Read<T>(EnsureSuccess(response, path), path);
     }
 
+    /// <summary>GETs a JSON answer, to be read tolerantly; <paramref name="endpoint"/> names it in errors (without ids).</summary>
+    public async Task<SgoAnswer> GetAnswerAsync(string pathAndQuery, string endpoint, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, pathAndQuery), endpoint, retry: true, cancellationToken).ConfigureAwait(false);
+        return Answer(EnsureSuccess(response, endpoint), endpoint);
+    }
+
+    /// <summary>POSTs JSON and returns the JSON answer, to be read tolerantly.</summary>
+    public async Task<SgoAnswer> PostAnswerAsync(string path, object body, string endpoint, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(() => JsonRequest(path, body), endpoint, retry: true, cancellationToken).ConfigureAwait(false);
+        return Answer(EnsureSuccess(response, endpoint), endpoint);
+    }
+
     /// <summary>Posts JSON once, without retrying a timeout (a message may have gone), and returns the answer whatever its status.</summary>
     public Task<SgoResponse> PostOnceAsync(string path, object body, CancellationToken cancellationToken) =>
         SendAsync(() => JsonRequest(path, body), path, retry: false, cancellationToken);
@@ -139,7 +162,17 @@ internal sealed partial class SgoClient : IAsyncDisposable
                 if (lost && !relogged)
                 {
                     Log.SessionLost(logger, school, server.Origin, (int)response.Status, what);
-                    Session = null;
+                    if (response.Status == HttpStatusCode.Unauthorized)
+                    {
+                        Session = null; // the server says the session is gone already
+                    }
+                    else
+                    {
+                        // A page instead of data may come from a session that is still open on the server: close it
+                        // first (best effort), so the new login does not meet the security warning.
+                        await LogoutCoreAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     relogged = true;
                     continue;
                 }
@@ -158,6 +191,20 @@ internal sealed partial class SgoClient : IAsyncDisposable
 
                 return response;
             }
+        }
+        finally
+        {
+            serial.Release();
+        }
+    }
+
+    /// <summary>Logs in now unless a session is open (the probe: a failed login is reported before any read).</summary>
+    public async Task OpenSessionAsync(CancellationToken cancellationToken)
+    {
+        await serial.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Session is null) await LoginAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -379,7 +426,14 @@ internal sealed partial class SgoClient : IAsyncDisposable
                 Session = s with { At = token };
             }
 
-            return new SgoResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            var answer = new SgoResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            if (Recording is { } recording)
+            {
+                var line = $"{request.Method} {System.Text.RegularExpressions.Regex.Replace(request.RequestUri?.OriginalString ?? "", "(?i)(\\bat=)[^&]*", "$1***")}";
+                lock (recording) recording.Add(new SgoRecordedAnswer(line, (int)answer.Status, answer.MediaType, body));
+            }
+
+            return answer;
         }, retry, cancellationToken);
 
     private static HttpRequestMessage WithToken(HttpRequestMessage request, SgoSession session)
@@ -404,6 +458,17 @@ internal sealed partial class SgoClient : IAsyncDisposable
             _ => new JournalException(JournalFailure.ContractChanged,
                 $"school {school}: the SGO server {server.Origin} answered {(int)response.Status} to {what}; the endpoint may have changed in this SGO version"),
         };
+    }
+
+    private SgoAnswer Answer(SgoResponse response, string what)
+    {
+        if (!response.IsJson)
+        {
+            throw new JournalException(JournalFailure.Transient,
+                $"school {school}: the SGO server {server.Origin} answered {what} with {response.MediaType ?? "no content type"} instead of JSON; nothing was read");
+        }
+
+        return SgoAnswer.Parse(what, response.Body, school, server.Origin);
     }
 
     private T Read<T>(SgoResponse response, string what)
@@ -460,10 +525,16 @@ internal sealed partial class SgoClient : IAsyncDisposable
         [LoggerMessage(Level = LogLevel.Information, Message = "School {School}: SGO {Server} asked to choose a role; logging in again as role {Role}")]
         public static partial void RoleChosen(ILogger logger, string school, Uri server, int role);
 
+        [LoggerMessage(Level = LogLevel.Information, Message = "School {School}: SGO {Server} answers {Read} by {Variant}; remembered for this server")]
+        public static partial void VariantChosen(ILogger logger, string school, Uri server, string read, string variant);
+
         [LoggerMessage(Level = LogLevel.Warning, Message = "School {School}: keep-alive to SGO {Server} failed: {Reason}")]
         public static partial void KeepAliveFailed(ILogger logger, string school, Uri server, string reason);
     }
 }
+
+/// <summary>One answer as the probe saves it (the body is masked when written).</summary>
+internal sealed record SgoRecordedAnswer(string Request, int Status, string? MediaType, string Body);
 
 /// <summary>An open SGO session of one account.</summary>
 internal sealed record SgoSession(string At, string Ver, long TimeOutMilliseconds, int UserId, int OrganizationId, string Version, IReadOnlyList<UserRole> Roles)

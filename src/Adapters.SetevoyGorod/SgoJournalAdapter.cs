@@ -35,7 +35,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
     public Task<Roster> GetRosterAsync(CancellationToken cancellationToken) =>
         client.RunAsync(async ct =>
         {
-            var read = await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            var read = await SchoolDirectoryReader.ReadAsync(client, Today(), ct).ConfigureAwait(false);
             directory = read;
             return SchoolDirectoryReader.ToRoster(read);
         }, cancellationToken);
@@ -61,7 +61,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
     public Task<string> CheckAsync(CancellationToken cancellationToken) =>
         client.RunAsync(async ct =>
         {
-            var read = await SchoolDirectoryReader.ReadAsync(client, ct).ConfigureAwait(false);
+            var read = await SchoolDirectoryReader.ReadAsync(client, Today(), ct).ConfigureAwait(false);
             directory = read;
             var session = client.Session!;
             return string.Create(CultureInfo.InvariantCulture,
@@ -72,5 +72,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
 
     /// <summary>The directory as last read with the roster; read now if it never was.</summary>
     private async Task<SchoolDirectory> DirectoryAsync(CancellationToken cancellationToken) =>
-        directory ??= await SchoolDirectoryReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        directory ??= await SchoolDirectoryReader.ReadAsync(client, Today(), cancellationToken).ConfigureAwait(false);
+
+    private DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), timeZone).DateTime);
 }

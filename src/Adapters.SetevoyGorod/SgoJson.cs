@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 namespace Connector.Adapters.SetevoyGorod;
 
 // The shapes of SGO's answers, as far as the adapter reads them (SGO_API.md §2–§4). Fields it does not need are not declared.
+// The login handshake (CERTAIN) is read into records; the uncertain reads are read tolerantly through SgoNode.
 
 internal sealed record LoginData(string? ProductName, string? Version, bool SchoolLogin, bool EsiaLogin, bool EsiaMainAuth);
 
@@ -23,13 +24,12 @@ internal sealed record ErrorAnswer(string? Message);
 
 internal sealed record AttendanceReason(int Id, string? Mark, string? Name);
 
-internal sealed record JournalFilter(IReadOnlyList<SgoClass> Classes, IReadOnlyList<SubjectGroup> SubjectGroups, IReadOnlyList<Term> Terms);
-
 internal sealed record SgoClass(int Id, string Name, IdName? Teacher);
 
 internal sealed record SubjectGroup(int Id, string? Name, int ClassId, string? SubjectName);
 
-internal sealed record Term(int Id, string? Name, DateTime StartDate, DateTime EndDate);
+/// <summary>A term, or the school year when the server names no terms (then <paramref name="Id"/> is null and the journal is read without a term).</summary>
+internal sealed record Term(int? Id, string? Name, DateOnly Start, DateOnly End);
 
 internal sealed record SgoStudent(int Id, string? LastName, string? FirstName, string? MiddleName, DateTime? BirthDate, int ClassId, IReadOnlyList<SgoParent>? Parents)
 {
@@ -39,19 +39,10 @@ internal sealed record SgoStudent(int Id, string? LastName, string? FirstName, s
 
 internal sealed record SgoParent(int Id, string? Name, string? Email, string? MobilePhone, string? PreferedCom);
 
-internal sealed record JournalShort(IReadOnlyList<ClassMeeting>? ClassMeetings);
-
-internal sealed record ClassMeeting(int Id, DateTime Day, int Number, string? StartTime, string? EndTime);
-
-internal sealed record JournalLesson(int LessonId, IReadOnlyList<StudentAttendance>? Attendance);
-
-internal sealed record StudentAttendance(int StudentId, string? Reason);
+/// <summary>A lesson (class meeting) of a subject group.</summary>
+internal sealed record ClassMeeting(int Id, DateOnly Day, int Number, string? StartTime);
 
 internal sealed record MailRecipient(string Id, string? Name, string? OrganizationName);
-
-internal sealed record MailRegistry(IReadOnlyList<MailRow>? Rows, int TotalItems);
-
-internal sealed record MailRow(int Id, string? Subject);
 
 internal static class SgoJson
 {

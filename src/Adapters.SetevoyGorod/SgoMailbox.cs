@@ -11,13 +11,18 @@ namespace Connector.Adapters.SetevoyGorod;
 /// Writes flags back as SGO internal mail (SGO_API.md §3.3 A) to the pupil's class teacher and, where configured, the
 /// social pedagogue. The subject is short and structured and ends with a token made from the flag's key; before
 /// sending, the account's Sent folder is searched for that token, so a flag is never written twice, even when the
-/// service was stopped between sending and recording it. The two send variants are tried in order; the one the server
-/// accepts is remembered for the server.
+/// service was stopped between sending and recording it. The Sent folder is searched through the JSON registry, or the
+/// legacy ASP list where that is all the server has (§3.3 B); where neither answers, nothing is sent, since a resend
+/// could not be ruled out. The two send variants are tried in order; the one the server accepts is remembered for the
+/// server, in the store. A send is never repeated by the resilience pipeline: only the Sent-folder check decides a resend.
 /// </summary>
 internal sealed partial class SgoMailbox(SgoClient client, SgoOptions options, string school, string settings, ILogger logger)
 {
     public const string RecipientsPath = "webapi/mail/recipients";
     public const string RegistryPath = "webapi/mail/registry";
+    public const string LegacyRegistryPath = "asp/ajax/GetMessagesAjax.asp";
+    public const string RegistryRead = "mail Sent folder";
+    public const string SendRead = "mail send";
     public const string SendPath1 = "webapi/mail/messages";
     public const string SendPath2 = "webapi/mail/messages/send";
     private const int TextLimit = 65535;
@@ -34,11 +39,14 @@ internal sealed partial class SgoMailbox(SgoClient client, SgoOptions options, s
         var session = client.Session ?? throw new InvalidOperationException("no SGO session");
         var to = new List<MailRecipient>();
         var book = await RecipientsAsync(session, cancellationToken).ConfigureAwait(false);
-        var teacher = schoolClass.Teacher?.Name is { } teacherName ? Find(book, teacherName) : null;
+        // The class teacher as the journal names them; where it does not, as the school's settings do (Staff, role ClassTeacher).
+        var teacherName = schoolClass.Teacher?.Name ?? flag.ClassTeacher;
+        var teacher = teacherName is null ? null : Find(book, teacherName);
         if (teacher is null)
         {
-            throw new JournalException(JournalFailure.Configuration,
-                $"school {school}: the class teacher of {schoolClass.Name} (SGO user #{schoolClass.Teacher?.Id}) is not in the account's mail address book; the flag stays queued");
+            throw new JournalException(JournalFailure.Configuration, teacherName is null
+                ? $"school {school}: SGO names no class teacher of {schoolClass.Name}, and the school's settings name none (Staff with role ClassTeacher and Classes [\"{schoolClass.Name}\"]); the flag stays queued"
+                : $"school {school}: the class teacher of {schoolClass.Name} is not in the account's mail address book under the name the {(schoolClass.Teacher is null ? "settings give" : "journal gives")}; the flag stays queued");
         }
 
         to.Add(teacher);
@@ -59,8 +67,10 @@ internal sealed partial class SgoMailbox(SgoClient client, SgoOptions options, s
         var text = $"{flag.Text}\n\nУченик: {pupilName}, {schoolClass.Name}.\nДата: {flag.Date.ToString("dd.MM.yyyy", CultureInfo.InvariantCulture)}.\n\nСообщение отправлено автоматически сервисом Connector (контроль посещаемости).";
         if (text.Length > TextLimit) text = text[..TextLimit];
 
-        var variants = client.Server.SendVariant is 2 ? new[] { 2, 1 } : [1, 2];
+        var remembered = await client.Server.Variants.ChosenAsync(SendRead, cancellationToken).ConfigureAwait(false);
+        var variants = remembered == SendPath2 ? new[] { 2, 1 } : [1, 2];
         var refused = new List<string>();
+        var missing = 0;
         foreach (var variant in variants)
         {
             var (path, body) = variant == 1
@@ -69,30 +79,53 @@ internal sealed partial class SgoMailbox(SgoClient client, SgoOptions options, s
             var response = await client.PostOnceAsync(path, body, cancellationToken).ConfigureAwait(false);
             if ((int)response.Status is >= 200 and < 300)
             {
-                if (client.Server.SendVariant != variant) Log.SendVariant(logger, school, client.Server.Origin, variant, path);
-                client.Server.SendVariant = variant;
+                if (await client.Server.Variants.ChooseAsync(SendRead, path, cancellationToken).ConfigureAwait(false)) Log.SendVariant(logger, school, client.Server.Origin, variant, path);
                 return;
             }
 
             if (response.Status is not (HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed or HttpStatusCode.BadRequest or HttpStatusCode.UnsupportedMediaType))
             {
-                throw new JournalException(JournalFailure.Transient,
-                    $"school {school}: the SGO server {client.Server.Origin} answered {(int)response.Status} to {path}; the flag stays queued");
+                throw new JournalException(response.Status == HttpStatusCode.Forbidden ? JournalFailure.Refused : JournalFailure.Transient,
+                    $"school {school}: the SGO server {client.Server.Origin} answered {(int)response.Status} to {path}; {(response.Status == HttpStatusCode.Forbidden ? "the account may not send mail" : "the flag stays queued")}");
             }
 
+            if (response.Status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed) missing++;
             refused.Add($"{path} → {(int)response.Status}");
         }
 
-        throw new JournalException(JournalFailure.ContractChanged,
-            $"school {school}: the SGO server {client.Server.Origin} accepted neither way of sending mail ({string.Join("; ", refused)}); flags stay queued");
+        // Both ways missing (404) may be a server being updated: tried again later. Both refusing the message itself
+        // (400, 415) will not change: the flag is given up and shown in the digest.
+        throw new JournalException(missing == variants.Length ? JournalFailure.ContractChanged : JournalFailure.Refused,
+            $"school {school}: the SGO server {client.Server.Origin} accepted neither way of sending mail ({string.Join("; ", refused)})");
     }
 
-    /// <summary>Searches the Sent folder for a message whose subject carries the token.</summary>
-    public async Task<bool> AlreadySentAsync(string token, CancellationToken cancellationToken)
+    /// <summary>Searches the Sent folder for a message whose subject carries the token, by whichever list the server has.</summary>
+    public async Task<bool> AlreadySentAsync(string token, CancellationToken cancellationToken, List<SgoVariantTrial>? trials = null)
     {
-        var registry = await client.PostJsonAsync<MailRegistry>(RegistryPath, Registry("Sent", "Отправленные", token), cancellationToken).ConfigureAwait(false);
-        return registry.Rows?.Any(r => r.Subject?.Contains(token, StringComparison.Ordinal) == true) == true;
+        var subjects = await SentSubjectsAsync(token, cancellationToken, trials).ConfigureAwait(false);
+        return subjects.Any(subject => subject?.Contains(token, StringComparison.Ordinal) == true);
     }
+
+    /// <summary>The subjects in the Sent folder: those matching <paramref name="search"/> (JSON registry) or the last 100 (legacy list).</summary>
+    public Task<List<string?>> SentSubjectsAsync(string? search, CancellationToken cancellationToken, List<SgoVariantTrial>? trials = null) =>
+        SgoVariantSearch.FirstAnsweringAsync<List<string?>>(client, RegistryRead,
+        [
+            new(RegistryPath, async ct =>
+            {
+                var answer = await client.PostAnswerAsync(RegistryPath, Registry("Sent", "Отправленные", search), RegistryPath, ct).ConfigureAwait(false);
+                return answer.Root.Items("rows").Select(r => r.String("subject")).ToList<string?>();
+            }),
+            new(LegacyRegistryPath + "?nBoxID=3", async ct =>
+            {
+                var session = client.Session ?? throw new InvalidOperationException("no SGO session");
+                var answer = await client.GetAnswerAsync(LegacyRegistryQuery(session), LegacyRegistryPath, ct).ConfigureAwait(false);
+                return answer.Root.Items("Records").Select(r => r.String("Subj", "subject")).ToList<string?>();
+            }),
+        ], cancellationToken, trials, s => string.Create(CultureInfo.InvariantCulture, $"писем в «Отправленных»: {s.Count}"));
+
+    /// <summary>The legacy list of the Sent folder (nBoxID 3), newest first, one page of 100.</summary>
+    public static string LegacyRegistryQuery(SgoSession session) =>
+        $"{LegacyRegistryPath}?AT={Uri.EscapeDataString(session.At)}&nBoxID=3&jtStartIndex=0&jtPageSize=100&jtSorting={Uri.EscapeDataString("Sent DESC")}";
 
     public static object Registry(string box, string boxText, string? search) => new
     {

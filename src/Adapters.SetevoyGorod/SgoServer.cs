@@ -10,7 +10,7 @@ namespace Connector.Adapters.SetevoyGorod;
 /// <summary>
 /// What the accounts of every school on one SGO server share: the request pace, the resilience pipeline (a per-request
 /// timeout counted from the request's turn, retries of transient failures with back-off and jitter, a circuit
-/// breaker) and which mail-send variant the server was found to accept.
+/// breaker) and which variant of each uncertain read, and of the mail send, the server was found to answer.
 /// </summary>
 internal sealed class SgoServer
 {
@@ -18,11 +18,12 @@ internal sealed class SgoServer
     public static readonly ResiliencePropertyKey<bool> NoRetry = new("sgo.no-retry");
 
     private readonly ResiliencePipeline attemptTimeout;
-    private int sendVariant;
 
-    public SgoServer(Uri origin, SgoOptions options, TimeProvider network)
+    public SgoServer(Uri origin, SgoOptions options, TimeProvider network, IAdapterMemory? memory = null)
     {
         Origin = origin;
+        Options = options;
+        Variants = new SgoVariantMemory(memory, origin);
         Pacer = new RequestPacer(options.RequestsPerMinute, network);
         var builder = new ResiliencePipelineBuilder<SgoResponse> { TimeProvider = network };
         if (options.Retries > 0)
@@ -58,16 +59,15 @@ internal sealed class SgoServer
 
     public Uri Origin { get; }
 
+    /// <summary>The settings this server's pace and pipeline were made from (every school on it must agree on them).</summary>
+    public SgoOptions Options { get; }
+
+    /// <summary>Which variant of each uncertain read this server answers.</summary>
+    public SgoVariantMemory Variants { get; }
+
     public RequestPacer Pacer { get; }
 
     public ResiliencePipeline<SgoResponse> Pipeline { get; }
-
-    /// <summary>The mail-send variant (1 or 2, SGO_API.md §3.3) this server accepted last; 0 until one has.</summary>
-    public int SendVariant
-    {
-        get => Volatile.Read(ref sendVariant);
-        set => Volatile.Write(ref sendVariant, value);
-    }
 
     /// <summary>Sends a request through the pace and the pipeline; a transient failure that outlasts them becomes a <see cref="JournalException"/>.</summary>
     public async Task<SgoResponse> SendAsync(string school, string what, Func<CancellationToken, Task<SgoResponse>> attempt, bool retry, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Schools;
 
@@ -7,13 +8,18 @@ namespace Connector.Adapters.SetevoyGorod;
 /// <summary>
 /// Reads attendance the way SGO's own teacher journal does (SGO_API.md §4.2–4.3, LIKELY): for each subject group and
 /// term, the list of class meetings (lessons); for each lesson that has begun, the journal page of that lesson, whose
-/// <c>attendance</c> holds one reason code per pupil marked. Kept in this one class so the paths and shapes can be
-/// corrected after a real server is tried. Any failure throws: a half-read window is never returned.
+/// <c>attendance</c> holds one reason code per pupil marked. The subject group is spelled <c>sgId</c> or <c>sgid</c>
+/// (both seen), and lessons are named as the journal names them (<c>id</c>, <c>number</c>) or as the mobile API does
+/// (<c>classmeetingId</c>, <c>scheduleTimeNumber</c>, §3.6); each variant is tried in order and the one the server
+/// answers is remembered. Any failure throws: a half-read window is never returned.
 /// </summary>
 internal static class TeacherJournalReader
 {
     public const string LessonsPath = "webapi/grade/journal/short";
     public const string LessonPath = "webapi/grade/journal/edit";
+    public const string LessonsRead = "lessons";
+    public const string LessonRead = "lesson page";
+    private static readonly string[] Spellings = ["sgId", "sgid"];
 
     public static async Task<AttendanceSnapshot> ReadAsync(
         SgoClient client, SchoolDirectory directory, SgoAttendanceCodes codes, DateOnly from, DateOnly to, DateTime localNow, CancellationToken cancellationToken)
@@ -23,7 +29,7 @@ internal static class TeacherJournalReader
         var marks = new List<AttendanceMark>();
         var classes = directory.Classes.ToDictionary(c => c.Id);
         var pupils = directory.Students.Select(s => s.Id).ToHashSet();
-        var terms = directory.Terms.Where(t => DateOnly.FromDateTime(t.StartDate) <= to && DateOnly.FromDateTime(t.EndDate) >= from).ToList();
+        var terms = directory.Terms.Where(t => t.Start <= to && t.End >= from).ToList();
 
         foreach (var group in directory.SubjectGroups)
         {
@@ -31,11 +37,9 @@ internal static class TeacherJournalReader
             var subject = group.SubjectName ?? group.Name?.Split('/').Last() ?? "?";
             foreach (var term in terms)
             {
-                var query = Invariant($"?sgId={group.Id}&termId={term.Id}");
-                var list = await client.GetJsonAsync<JournalShort>(LessonsPath + query, cancellationToken).ConfigureAwait(false);
-                foreach (var meeting in list.ClassMeetings ?? [])
+                foreach (var meeting in await MeetingsAsync(client, group.Id, term.Id, cancellationToken).ConfigureAwait(false))
                 {
-                    var date = DateOnly.FromDateTime(meeting.Day);
+                    var date = meeting.Day;
                     if (date < from || date > to) continue;
                     if (meeting.Number < 1)
                     {
@@ -48,20 +52,19 @@ internal static class TeacherJournalReader
                     lessons[key] = new Lesson(schoolClass.Name, date, meeting.Number, subject, begun || (lessons.TryGetValue(key, out var other) && other.AttendanceTaken));
                     if (!begun) continue;
 
-                    var page = await client.GetJsonAsync<JournalLesson>(LessonPath + query + Invariant($"&cmid={meeting.Id}"), cancellationToken).ConfigureAwait(false);
-                    foreach (var entry in page.Attendance ?? [])
+                    foreach (var (studentId, code) in await AttendanceAsync(client, group.Id, term.Id, meeting.Id, cancellationToken).ConfigureAwait(false))
                     {
-                        if (string.IsNullOrWhiteSpace(entry.Reason)) continue;
-                        if (!pupils.Contains(entry.StudentId))
+                        if (string.IsNullOrWhiteSpace(code)) continue;
+                        if (!pupils.Contains(studentId))
                         {
                             problems.Add(new SourceProblem(SourceProblemKind.Record, LessonPath, Invariant($"cmid={meeting.Id}"), "studentId",
-                                Invariant($"a mark for pupil #{entry.StudentId}, who is not in any class the account sees; left out")));
+                                Invariant($"a mark for pupil #{studentId}, who is not in any class the account sees; left out")));
                             continue;
                         }
 
-                        var (presence, reason) = codes.Map(entry.Reason);
+                        var (presence, reason) = codes.Map(code);
                         if (presence == Presence.Present) continue;
-                        marks.Add(new AttendanceMark(entry.StudentId.ToString(CultureInfo.InvariantCulture), date, meeting.Number, subject, presence, reason, entry.Reason.Trim()));
+                        marks.Add(new AttendanceMark(studentId.ToString(CultureInfo.InvariantCulture), date, meeting.Number, subject, presence, reason, code.Trim()));
                     }
                 }
             }
@@ -69,6 +72,35 @@ internal static class TeacherJournalReader
 
         return new AttendanceSnapshot(from, to, [.. lessons.Values], marks, problems);
     }
+
+    /// <summary>The lessons of a subject group in a term (in the whole year when the server names no terms).</summary>
+    public static Task<List<ClassMeeting>> MeetingsAsync(SgoClient client, int groupId, int? termId, CancellationToken cancellationToken, List<SgoVariantTrial>? trials = null) =>
+        SgoVariantSearch.FirstAnsweringAsync(client, LessonsRead, [.. Spellings.Select(spelling => new SgoVariant<List<ClassMeeting>>(
+            Invariant($"{LessonsPath}?{spelling}=&termId="),
+            async ct => Meetings(await client.GetAnswerAsync(Invariant($"{LessonsPath}?{spelling}={groupId}{TermQuery(termId)}"), LessonsPath, ct).ConfigureAwait(false))))],
+            cancellationToken, trials, m => Invariant($"уроков в группе: {m.Count}"));
+
+    /// <summary>The reason codes on a lesson's journal page, by pupil.</summary>
+    public static Task<List<(int StudentId, string? Code)>> AttendanceAsync(SgoClient client, int groupId, int? termId, int meetingId, CancellationToken cancellationToken, List<SgoVariantTrial>? trials = null) =>
+        SgoVariantSearch.FirstAnsweringAsync(client, LessonRead, [.. Spellings.Select(spelling => new SgoVariant<List<(int, string?)>>(
+            Invariant($"{LessonPath}?{spelling}=&termId=&cmid="),
+            async ct => Attendance(await client.GetAnswerAsync(Invariant($"{LessonPath}?{spelling}={groupId}{TermQuery(termId)}&cmid={meetingId}"), LessonPath, ct).ConfigureAwait(false))))],
+            cancellationToken, trials, a => Invariant($"учеников на странице урока: {a.Count}"));
+
+    private static List<ClassMeeting> Meetings(SgoAnswer answer)
+    {
+        var items = answer.Root.Kind == JsonValueKind.Array ? answer.Root.Items() : answer.Root.Items("classMeetings", "lessons");
+        return [.. items.Select(m => new ClassMeeting(
+            m.RequiredInt("id", "classmeetingId", "classMeetingId"),
+            DateOnly.FromDateTime(m.Date("day", "date", "classMeetingDate") ?? throw answer.Missing(["day", "date"], "a date")),
+            m.Int("number", "scheduleTimeNumber", "lessonNumber") ?? throw answer.Missing(["number", "scheduleTimeNumber"], "a number"),
+            m.String("startTime", "start")))];
+    }
+
+    private static List<(int, string?)> Attendance(SgoAnswer answer) =>
+        [.. answer.Root.Items("attendance").Select(a => (a.RequiredInt("studentId", "id"), a.String("reason", "reasonMark", "mark", "attendanceMark")))];
+
+    private static string TermQuery(int? termId) => termId is { } id ? Invariant($"&termId={id}") : "";
 
     private static TimeOnly ParseTime(string? value) =>
         TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : TimeOnly.MinValue;

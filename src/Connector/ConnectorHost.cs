@@ -1,3 +1,4 @@
+using Connector.Abstractions.Journals;
 using Connector.Adapters.Generic;
 using Connector.Adapters.SetevoyGorod;
 using Connector.Calendar;
@@ -85,6 +86,8 @@ internal static class ConnectorHost
         services.AddSingleton(_ => ProductionCalendar.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.CalendarDirectory)}"] ?? "config/calendars")));
         services.AddSingleton(_ => RuleProfiles.Load(paths.Resolve(configuration[$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)}"] ?? "config/profiles")));
         services.AddSingleton<SchoolRegistry>();
+        services.AddSingleton<Contacts.GuardianContactsFile>();
+        services.AddSingleton<IAdapterMemory>(sp => new AdapterMemory(sp.GetRequiredService<ConnectorDatabase>, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ConnectorDatabase(
             Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), ConnectorDatabase.FileName)));
         services.AddSingleton<SourceProblemReporter>();

@@ -15,7 +15,14 @@ internal sealed class CsvTable
 {
     private static readonly char[] Delimiters = [';', ',', '\t'];
 
-    private CsvTable(IReadOnlyList<CsvRow> rows) => Rows = rows;
+    private CsvTable(IReadOnlyList<string> header, IReadOnlyList<CsvRow> rows)
+    {
+        Header = header;
+        Rows = rows;
+    }
+
+    /// <summary>The column names, lower-case, in the file's order.</summary>
+    public IReadOnlyList<string> Header { get; }
 
     public IReadOnlyList<CsvRow> Rows { get; }
 
@@ -84,6 +91,6 @@ internal sealed class CsvTable
             rows.RemoveAt(rows.Count - 1);
         }
 
-        return new CsvTable(rows);
+        return new CsvTable(header, rows);
     }
 }

@@ -13,6 +13,9 @@ internal static class ExportText
 
     static ExportText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
+    /// <summary>windows-1251, as Excel in a Russian locale writes CSV.</summary>
+    public static Encoding Windows1251 => Encoding.GetEncoding(1251);
+
     /// <summary>Reads the text of <paramref name="path"/>, whatever the encoding it was saved in.</summary>
     public static string Read(string path) => Decode(File.ReadAllBytes(path));
 
@@ -32,7 +35,7 @@ internal static class ExportText
         }
         catch (DecoderFallbackException)
         {
-            return Encoding.GetEncoding(1251).GetString(bytes);
+            return Windows1251.GetString(bytes);
         }
     }
 }

@@ -15,6 +15,13 @@ public interface IJournalAdapterFactory
     /// </summary>
     IReadOnlyList<string> Validate(IConfigurationSection adapterSection);
 
+    /// <summary>
+    /// Checks the adapter settings of every school of this kind together, for what they must share (the pace of one
+    /// remote server). Returns the problems by the index of the school in <paramref name="adapterSections"/>; each line
+    /// names both schools' settings. Empty by default.
+    /// </summary>
+    IReadOnlyList<(int School, string Problem)> ValidateTogether(IReadOnlyList<IConfigurationSection> adapterSections) => [];
+
     /// <summary>Creates the adapter for <paramref name="school"/>. Call <see cref="Validate"/> first.</summary>
     IJournalAdapter Create(SchoolRef school, IConfigurationSection adapterSection);
 }

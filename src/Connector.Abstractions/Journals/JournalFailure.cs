@@ -14,4 +14,7 @@ public enum JournalFailure
 
     /// <summary>The journal answered in a shape the adapter does not understand: the adapter may need updating.</summary>
     ContractChanged,
+
+    /// <summary>The journal refused this one write for good (it will refuse it again): the write is given up and shown to staff.</summary>
+    Refused,
 }

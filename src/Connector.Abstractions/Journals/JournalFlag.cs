@@ -6,4 +6,5 @@ namespace Connector.Abstractions.Journals;
 /// <param name="Kind">What the flag says.</param>
 /// <param name="Date">The school-local date it concerns.</param>
 /// <param name="Text">A short Russian text for staff.</param>
-public sealed record JournalFlag(string Key, string PupilId, JournalFlagKind Kind, DateOnly Date, string Text);
+/// <param name="ClassTeacher">The pupil's class teacher as the school's settings name them, for a journal that does not say; null when not configured.</param>
+public sealed record JournalFlag(string Key, string PupilId, JournalFlagKind Kind, DateOnly Date, string Text, string? ClassTeacher = null);

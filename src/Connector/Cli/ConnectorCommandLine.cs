@@ -73,13 +73,22 @@ internal static class ConnectorCommandLine
         };
         report.SetAction((r, ct) => ReportCommand.RunAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(period)!, r.GetValue(of), r.GetValue(format)!, r.GetValue(reportOut)!, ct));
 
-        var probe = new Command("probe", "Проверить сервер «Сетевого Города» школы: версия, вход, роли, причины отсутствия, классы и ученики, доступные адреса; затем выход.") { school };
-        probe.SetAction((r, ct) => SgoCommand.ProbeAsync(r.GetValue(home), r.GetValue(school)!, ct));
+        var probeSave = new Option<string?>("--save") { Description = "Записать ответы сервера в файл (имена, телефоны, адреса и ключи скрыты), чтобы отправить сопровождающим адаптер." };
+        var probe = new Command("probe", "Проверить сервер «Сетевого Города» школы: версия, вход, роли, каждый известный способ чтения классов, учеников, уроков и почты; затем выход.")
+        {
+            school, probeSave,
+        };
+        probe.SetAction((r, ct) => SgoCommand.ProbeAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(probeSave), ct));
         var sgo = new Command("sgo", "Команды для «Сетевого Города».") { probe };
+
+        var templateOut = new Option<string>("--out") { Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" };
+        var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };
+        template.SetAction(r => ContactsCommand.Template(r.GetValue(templateOut)!));
+        var contactsCommand = new Command("contacts", "Файл контактов представителей (когда журнал не даёт их почту и телефоны).") { template };
 
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent, cases, digest, report, sgo,
+            home, run, once, check, demo, consent, cases, digest, report, sgo, contactsCommand,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

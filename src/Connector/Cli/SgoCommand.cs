@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Connector.Cli;
 
 /// <summary>
-/// <c>sgo probe --school ID</c>: for the IT person trying a real «Сетевой Город» server. Logs in with the school's
-/// configured account, prints what the server and the account allow, in Russian, and logs out. Never prints a secret.
+/// <c>sgo probe --school ID [--save FILE]</c>: for the IT person trying a real «Сетевой Город» server. Logs in with
+/// the school's configured account, tries every variant of every read, prints one line per variant in Russian and
+/// what is missing for the service to work, and logs out. Never prints a secret; the saved answers are masked.
 /// </summary>
 internal static class SgoCommand
 {
-    public static async Task<int> ProbeAsync(string? home, string schoolId, CancellationToken cancellationToken)
+    public static async Task<int> ProbeAsync(string? home, string schoolId, string? saveTo, CancellationToken cancellationToken)
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
@@ -21,10 +22,14 @@ internal static class SgoCommand
             return ExitCodes.Configuration;
         }
 
-        var report = await host.Services.GetRequiredService<SgoProbe>().RunAsync(school.Ref, school.Options.Adapter!, cancellationToken).ConfigureAwait(false);
+        var save = saveTo is null ? null : Path.GetFullPath(saveTo);
+        var report = await host.Services.GetRequiredService<SgoProbe>().RunAsync(school.Ref, school.Options.Adapter!, cancellationToken, save).ConfigureAwait(false);
         Print(schoolId, report);
-        return report.LoginError is null && report.Endpoints.All(e => e.Answered) ? ExitCodes.Ok : ExitCodes.Unreachable;
+        if (save is not null) Console.WriteLine($"  Ответы сервера (имена, телефоны, адреса и ключи скрыты) записаны в {save}.");
+        return report.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.Unreachable;
     }
+
+    private static string Capital(string text) => text.Length == 0 ? text : char.ToUpper(text[0], System.Globalization.CultureInfo.GetCultureInfo("ru-RU")) + text[1..];
 
     private static void Print(string schoolId, SgoProbeReport report)
     {
@@ -46,14 +51,17 @@ internal static class SgoCommand
             Console.WriteLine($"  Причины отсутствия на сервере: {string.Join(", ", report.Reasons.Select(r => $"{r.Code} — {r.Name}"))}");
         }
 
-        if (report.Classes is { } classes) Console.WriteLine($"  Видно классов: {classes}, учеников: {report.Pupils}");
-        foreach (var group in report.Endpoints.GroupBy(e => e.Group))
+        if (report.Classes is { } classes) Console.WriteLine($"  Видно классов: {classes}, учеников: {report.Pupils}, из них с контактами родителей: {report.PupilsWithContacts}");
+        foreach (var read in report.Endpoints.GroupBy(e => e.Read))
         {
-            Console.WriteLine(group.Key == "mail" ? "  Почта (для отметок сотрудникам):" : "  Посещаемость:");
-            foreach (var endpoint in group)
+            var answered = read.FirstOrDefault(e => e.Answered);
+            Console.WriteLine(answered is null ? $"  {Capital(read.Key)}: не читается" : $"  {Capital(read.Key)}: читается через {answered.Path}");
+            foreach (var endpoint in read.Where(e => e.Path.Length > 0))
             {
                 Console.WriteLine($"    {(endpoint.Answered ? "отвечает" : "НЕ отвечает")}: {endpoint.Path} — {endpoint.Detail}");
             }
+
+            foreach (var endpoint in read.Where(e => e.Path.Length == 0)) Console.WriteLine($"    не проверено: {endpoint.Detail}");
         }
 
         if (report.LoginError is null)
@@ -61,6 +69,9 @@ internal static class SgoCommand
             Console.WriteLine("  Отправка писем не проверялась: проверка ничего не отправляет; вариант отправки выбирается при первой отметке.");
         }
 
+        Console.WriteLine(report.Missing.Count == 0
+            ? "  Всё, что нужно сервису, сервер даёт."
+            : $"  Для работы сервиса не хватает: {string.Join("; ", report.Missing)}.");
         Console.WriteLine(report.LoggedOut switch
         {
             true => "  Сеанс закрыт (выход выполнен).",

@@ -69,14 +69,29 @@ internal sealed partial class ConfigurationValidator(
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var schools = new List<SchoolProblems>();
+        var owns = new List<List<string>>();
         for (var i = 0; i < options.Schools.Count; i++)
         {
             var path = $"{ConnectorOptions.SectionName}:Schools:{i}";
             var own = RawSettings.Check(connector.GetSection($"Schools:{i}"), typeof(SchoolOptions)).ToList();
             ValidateSchool(options.Schools[i], path, ids, own);
-            schools.Add(new SchoolProblems(i, options.Schools[i].Id, own));
+            owns.Add(own);
         }
+
+        // Settings that schools of one adapter kind must share (one pace per SGO server): a school that disagrees
+        // with an earlier one is refused, naming both; the earlier one runs.
+        foreach (var factory in factories)
+        {
+            var members = Enumerable.Range(0, options.Schools.Count)
+                .Where(i => owns[i].Count == 0 && options.Schools[i].Adapter is { } a && string.Equals(a["Kind"], factory.Kind, StringComparison.OrdinalIgnoreCase))
+                .ToList();
+            foreach (var (member, problem) in factory.ValidateTogether([.. members.Select(i => options.Schools[i].Adapter!)]))
+            {
+                owns[members[member]].Add(problem);
+            }
+        }
+
+        var schools = Enumerable.Range(0, options.Schools.Count).Select(i => new SchoolProblems(i, options.Schools[i].Id, owns[i])).ToList();
 
         if (options.Demo.Enabled && options.Demo.From > options.Demo.To)
         {

@@ -75,6 +75,9 @@ public sealed class SchoolOptions
     /// <summary>Whether a day with nothing to report still gets a one-line «всё в порядке» digest.</summary>
     public bool DigestWhenNothing { get; set; } = true;
 
+    /// <summary>The guardians' contacts file, merged with what the journal gives (any adapter).</summary>
+    public Contacts.ContactsOptions Contacts { get; set; } = new();
+
     /// <summary>How a read of the journal is judged before anything is decided from it.</summary>
     public Polling.ReadChecksOptions ReadChecks { get; set; } = new();
 

@@ -67,6 +67,17 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             .Select(r => new UnreachableRow(r.Pupil, r.ClassName, r.Guardian, r.Tried ?? "не удалось отправить"))
             .ToList();
 
+        // A pupil with an unexplained absence and nobody to tell: no guardian in the journal nor in the contacts file.
+        unreachable.AddRange((await db.QueryAsync<(string Pupil, string ClassName)>(
+            $"""
+            SELECT p.full_name, p.class_name FROM absences a
+            JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
+            WHERE a.school_id = @schoolId AND a.date IN (@prev, @today) AND a.state <> 'explained' AND {inScope}
+                AND NOT EXISTS (SELECT 1 FROM pupil_guardians pg WHERE pg.school_id = a.school_id AND pg.pupil_id = a.pupil_id)
+            GROUP BY p.pupil_id ORDER BY p.class_name, p.full_name
+            """, args, tx).ConfigureAwait(false))
+            .Select(r => new UnreachableRow(r.Pupil, r.ClassName, "представитель не указан", "ни журнал, ни файл контактов не называют ни одного представителя")));
+
         var breaches = (await db.QueryAsync<(string Pupil, string ClassName, string Level, string Period, double Share, string? DroppedAt, double? DroppedShare)>(
             $"""
             SELECT p.full_name, p.class_name, b.level_id, b.period_name, b.share, b.dropped_at, b.dropped_share
@@ -111,6 +122,19 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
                 var quarantinedSince = school.LocalTime(quarantine.FirstSeenAt);
                 alerts.Add($"Данные журнала не приняты с {quarantinedSince:dd.MM HH:mm} (опросов: {quarantine.Polls}): {quarantine.Description}. " +
                     "Пока журнал не прочитан полностью, по нему ничего не решается: уведомления и исправления родителям не отправляются.");
+            }
+
+            var flags = (await db.QueryAsync<(string State, long Count, string? Error)>(
+                """
+                SELECT state, COUNT(*), MAX(last_error) FROM journal_flags
+                WHERE school_id = @schoolId AND (state = 'failed' OR (state = 'pending' AND attempts >= 3)) GROUP BY state
+                """, args, tx).ConfigureAwait(false)).ToList();
+            foreach (var (state, count, error) in flags)
+            {
+                var reason = error is null ? "" : $" Последняя причина: {Diagnostics.Redact.Contacts(error)}.";
+                alerts.Add(state == "failed"
+                    ? $"Отметки для сотрудников, которые журнал отказался принять: {count}. Они больше не отправляются.{reason}"
+                    : $"Отметки для сотрудников, которые не удаётся записать в журнал после трёх и более попыток: {count}; попытки продолжаются.{reason}");
             }
 
             if (late > 0) alerts.Add($"Уведомлений о пропусках, ушедших только на следующее утро из-за ночного времени: {late}. Правило «в тот же день» для них не выполнено.");

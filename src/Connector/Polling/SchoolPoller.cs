@@ -28,6 +28,7 @@ internal sealed class SchoolPoller(
     SourceProblemReporter problems,
     NoticeRouting routing,
     RuleProfiles profiles,
+    Contacts.GuardianContactsFile contacts,
     ILogger<SchoolPoller> logger)
 {
     /// <summary>
@@ -66,17 +67,28 @@ internal sealed class SchoolPoller(
         var snapshot = await ReadAsync(ct => school.Adapter.GetAttendanceAsync(from, today, ct), cancellationToken).ConfigureAwait(false);
 
         // The roster is read at every poll where that is cheap (a folder of files, so a fixed export counts at once),
-        // else once a day and whenever a mark names a pupil the store does not know yet.
+        // else once a day, whenever a mark names a pupil the store does not know yet, and when the contacts file changed.
         Roster? roster = null;
         bool rosterDue;
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             rosterDue = school.Adapter.Capabilities.RosterReadIsCheap
+                || contacts.Changed(school)
                 || await RosterRepository.NeedsSyncAsync(db, schoolId, today).ConfigureAwait(false)
                 || await RosterRepository.HasUnknownAsync(db, schoolId, snapshot.Marks.Select(m => m.PupilId).Distinct()).ConfigureAwait(false);
         }
 
         if (rosterDue) roster = await ReadAsync(ct => school.Adapter.GetRosterAsync(ct), cancellationToken).ConfigureAwait(false);
+
+        // The guardians' contacts file fills what the journal does not give; one that cannot be read saves no roster.
+        IReadOnlyList<Contacts.FileConsent> consents = [];
+        SourceProblem? contactsUnreadable = null;
+        if (roster is not null)
+        {
+            (var withContacts, contactsUnreadable) = contacts.Merge(school, roster);
+            roster = withContacts?.Roster;
+            consents = withContacts?.Consents ?? [];
+        }
 
         var checks = school.Options.ReadChecks;
         var (changed, decisions, quarantine) = await database.InTransactionAsync(async (db, tx) =>
@@ -89,6 +101,7 @@ internal sealed class SchoolPoller(
                 if (rosterQuarantine is null)
                 {
                     await RosterRepository.SaveAsync(db, tx, schoolId, roster, now, today).ConfigureAwait(false);
+                    await Contacts.GuardianContactsFile.SaveConsentsAsync(db, tx, schoolId, consents, now).ConfigureAwait(false);
                     Log.RosterSynced(logger, schoolId, roster.Pupils.Count, roster.Guardians.Count);
                 }
             }
@@ -127,7 +140,7 @@ internal sealed class SchoolPoller(
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
 
-        var reported = problems.Report(schoolId, [.. roster?.Problems ?? [], .. snapshot.Problems]);
+        var reported = problems.Report(schoolId, [.. roster?.Problems ?? [], .. contactsUnreadable is { } unreadable ? [unreadable] : Array.Empty<SourceProblem>(), .. snapshot.Problems]);
         if (quarantine is not null)
         {
             Log.ReadQuarantined(logger, schoolId, quarantine.Source, quarantine.Kind.ToString(), quarantine.Fingerprint);

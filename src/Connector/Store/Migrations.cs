@@ -163,5 +163,15 @@ internal static class Migrations
             -- neither notified nor corrected, so a file cut at a line boundary sends nobody anything.
             ALTER TABLE marks ADD COLUMN vanished_at TEXT NULL;
             """),
+        (5, "adapters", """
+            -- Which protocol variant a remote server answers (SGO_API.md's LIKELY and UNCERTAIN reads), per server,
+            -- so that a restart does not search again. No personal data.
+            CREATE TABLE adapter_memory (
+                scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at TEXT NOT NULL,
+                PRIMARY KEY (scope, key));
+
+            -- A flag that could not be written is tried again from this time on, with back-off.
+            ALTER TABLE journal_flags ADD COLUMN next_attempt_at TEXT NULL;
+            """),
     ];
 }

@@ -33,6 +33,98 @@ public enum SgoFault
     Truncated,
 }
 
+/// <summary>Where the emulated server gives the terms of the school year.</summary>
+public enum SgoTermsVariant
+{
+    /// <summary>In the answer of grade/journal/filter/init.</summary>
+    InFilter,
+
+    /// <summary>Only from GET terms/search.</summary>
+    SearchGet,
+
+    /// <summary>Only from POST terms/search with the class ids.</summary>
+    SearchPost,
+
+    /// <summary>Nowhere: only the school year's dates from years/current.</summary>
+    YearOnly,
+}
+
+/// <summary>How the emulated server names the pupils of a class.</summary>
+public enum SgoStudentsVariant
+{
+    /// <summary>GET users/studentlist?classId= (SGO_API.md §3.1).</summary>
+    UsersStudentList,
+
+    /// <summary>Only GET grade/studentList?sgid=&amp;termId= per subject group (§4.3); users/studentlist answers 404.</summary>
+    GradeStudentList,
+}
+
+/// <summary>What the emulated server tells about parents.</summary>
+public enum SgoParentsVariant
+{
+    /// <summary>Parents with their e-mail and phone.</summary>
+    WithContacts,
+
+    /// <summary>Parents' names only.</summary>
+    NamesOnly,
+
+    /// <summary>No parents at all.</summary>
+    None,
+}
+
+/// <summary>Which Sent-folder search the emulated server has.</summary>
+public enum SgoRegistryVariant
+{
+    /// <summary>POST mail/registry (SGO_API.md §3.3 A).</summary>
+    Json,
+
+    /// <summary>Only the legacy /asp/ajax/GetMessagesAjax.asp (§3.3 B); mail/registry answers 404.</summary>
+    Legacy,
+
+    /// <summary>Neither.</summary>
+    None,
+}
+
+/// <summary>
+/// The protocol variants SGO_API.md leaves open, as one emulated server answers them: a test sets any combination,
+/// and the adapter must read the same classes, pupils and lessons from each.
+/// </summary>
+public sealed record SgoVariants
+{
+    public SgoTermsVariant Terms { get; init; } = SgoTermsVariant.InFilter;
+
+    public SgoStudentsVariant Students { get; init; } = SgoStudentsVariant.UsersStudentList;
+
+    /// <summary>Pupils named by one <c>nickName</c> ("Фамилия Имя Отчество") instead of lastName/firstName/middleName.</summary>
+    public bool NickNames { get; init; }
+
+    /// <summary>Lessons named as the mobile API names them (§3.6): a bare array of <c>classmeetingId</c>, <c>scheduleTimeNumber</c>.</summary>
+    public bool MobileLessonNames { get; init; }
+
+    /// <summary>The journal endpoints take the subject group as <c>sgid</c> only (and answer 400 to <c>sgId</c>).</summary>
+    public bool LowercaseSgid { get; init; }
+
+    /// <summary>Classes in filter/init carry no class teacher.</summary>
+    public bool NoClassTeachers { get; init; }
+
+    public SgoParentsVariant Parents { get; init; } = SgoParentsVariant.WithContacts;
+
+    public SgoRegistryVariant Registry { get; init; } = SgoRegistryVariant.Json;
+
+    /// <summary>Every combination of the read variants (terms, pupils, names, lessons, parameter spelling, class teachers).</summary>
+    public static IEnumerable<SgoVariants> AllReads() =>
+        from terms in Enum.GetValues<SgoTermsVariant>()
+        from students in Enum.GetValues<SgoStudentsVariant>()
+        from nick in new[] { false, true }
+        from mobile in new[] { false, true }
+        from lower in new[] { false, true }
+        select new SgoVariants { Terms = terms, Students = students, NickNames = nick, MobileLessonNames = mobile, LowercaseSgid = lower, NoClassTeachers = nick && lower };
+
+    public override string ToString() =>
+        $"terms={Terms}, pupils={Students}{(NickNames ? ", nickName" : "")}{(MobileLessonNames ? ", mobile lesson names" : "")}{(LowercaseSgid ? ", sgid" : "")}"
+        + $"{(NoClassTeachers ? ", no class teachers" : "")}, parents={Parents}, registry={Registry}";
+}
+
 /// <summary>A parent as the emulator holds them.</summary>
 public sealed record SgoParentData(string Name, string? Email, string? Phone, string? PreferedCom = null);
 
@@ -87,6 +179,9 @@ public sealed class SgoEmulator : IAsyncDisposable
 
     /// <summary>Which mail-send variant of SGO_API.md §3.3 this server accepts (1: POST mail/messages, 2: POST mail/messages/send).</summary>
     public int SendVariant { get; set; } = 2;
+
+    /// <summary>The protocol variants this server answers (SGO_API.md's LIKELY and UNCERTAIN reads).</summary>
+    public SgoVariants Variants { get; set; } = new();
 
     public SgoFault Fault { get; set; }
 
@@ -437,51 +532,60 @@ public sealed class SgoEmulator : IAsyncDisposable
         {
             lock (gate)
             {
-                return (object)new
+                var answer = new JsonObject
                 {
-                    classes = classes.Select(k => new { id = k.Id, name = k.Name, teacher = new { id = k.TeacherId, name = users[k.TeacherId] } }).ToList(),
-                    subjectGroups = groups.Select(g => new { id = g.Id, name = $"{classes.Single(k => k.Id == g.ClassId).Name}/{g.Subject}", classId = g.ClassId, subjectName = g.Subject }).ToList(),
-                    terms = Terms.Select(t => new { id = t.Id, name = t.Name, startDate = Day(t.Start), endDate = Day(t.End) }).ToList(),
+                    ["classes"] = Json(classes.Select(k => Variants.NoClassTeachers
+                        ? (object)new { id = k.Id, name = k.Name }
+                        : new { id = k.Id, name = k.Name, teacher = new { id = k.TeacherId, name = users[k.TeacherId] } })),
+                    ["subjectGroups"] = Json(groups.Select(g => new { id = g.Id, name = $"{classes.Single(k => k.Id == g.ClassId).Name}/{g.Subject}", classId = g.ClassId, subjectName = g.Subject })),
+                    ["filterVersion"] = 3,
                 };
+                if (Variants.Terms == SgoTermsVariant.InFilter) answer["terms"] = TermsJson();
+                return (object)answer;
             }
         }));
-        web.MapGet("/webapi/users/studentlist", (HttpContext c, int classId) => Data(c, s =>
+        web.MapGet("/webapi/terms/search", (HttpContext c) => Variants.Terms == SgoTermsVariant.SearchGet ? Data(c, _ => TermsJson()) : Results.NotFound());
+        web.MapPost("/webapi/terms/search", async (HttpContext c) =>
         {
-            lock (gate)
-            {
-                return (object)students.Where(p => p.ClassId == classId).Select(p => new
-                {
-                    id = p.Id,
-                    lastName = p.LastName,
-                    firstName = p.FirstName,
-                    middleName = p.MiddleName,
-                    birthDate = p.BirthDate is { } b ? Day(b) : null,
-                    classId = p.ClassId,
-                    parents = p.Parents.Select(x => new
-                    {
-                        id = x.Id,
-                        name = x.Data.Name,
-                        email = s.Account.SeesContacts ? x.Data.Email : null,
-                        mobilePhone = s.Account.SeesContacts ? x.Data.Phone : null,
-                        preferedCom = x.Data.PreferedCom,
-                    }),
-                }).ToList();
-            }
-        }));
-        web.MapGet("/webapi/grade/journal/short", (HttpContext c, int sgId, int termId) => Data(c, _ =>
+            if (Variants.Terms != SgoTermsVariant.SearchPost) return Results.NotFound();
+            var body = await JsonNode.ParseAsync(c.Request.Body);
+            return body?["classIds"] is JsonArray { Count: > 0 } ? Data(c, _ => TermsJson()) : Results.BadRequest();
+        });
+        web.MapGet("/webapi/users/studentlist", (HttpContext c, int classId) => Variants.Students != SgoStudentsVariant.UsersStudentList ? Results.NotFound() : Data(c, s =>
         {
-            lock (gate)
-            {
-                var term = Terms.Single(t => t.Id == termId);
-                return (object)new
-                {
-                    classMeetings = meetings.Where(m => m.GroupId == sgId && m.Date >= term.Start && m.Date <= term.End)
-                        .Select(m => new { id = m.Id, day = Day(m.Date), number = m.Number, startTime = m.Start.ToString("HH:mm", CultureInfo.InvariantCulture), endTime = m.End.ToString("HH:mm", CultureInfo.InvariantCulture) })
-                        .ToList(),
-                };
-            }
+            lock (gate) return (object)Json(students.Where(p => p.ClassId == classId).Select(p => StudentJson(p, s)));
         }));
-        web.MapGet("/webapi/grade/journal/edit", (HttpContext c, int cmid) => Data(c, _ =>
+        web.MapGet("/webapi/grade/studentList", (HttpContext c) =>
+        {
+            if (Variants.Students != SgoStudentsVariant.GradeStudentList) return Results.NotFound();
+            if (GroupParameter(c) is not { } sgid) return Results.BadRequest();
+            return Data(c, s =>
+            {
+                lock (gate)
+                {
+                    var group = groups.SingleOrDefault(g => g.Id == sgid);
+                    return (object)Json(students.Where(p => p.ClassId == group?.ClassId).Select(p => StudentJson(p, s)));
+                }
+            });
+        });
+        web.MapGet("/webapi/grade/journal/short", (HttpContext c) =>
+        {
+            if (GroupParameter(c) is not { } sgId) return Results.BadRequest();
+            var termId = int.TryParse(c.Request.Query["termId"], CultureInfo.InvariantCulture, out var t) ? t : (int?)null;
+            return Data(c, _ =>
+            {
+                lock (gate)
+                {
+                    var (start, end) = termId is { } id && Terms.SingleOrDefault(x => x.Id == id) is { Id: > 0 } term ? (term.Start, term.End) : (Terms[0].Start, Terms[^1].End);
+                    var list = meetings.Where(m => m.GroupId == sgId && m.Date >= start && m.Date <= end).ToList();
+                    string Time(TimeOnly at) => at.ToString("HH:mm", CultureInfo.InvariantCulture);
+                    return Variants.MobileLessonNames
+                        ? (object)list.Select(m => new { classmeetingId = m.Id, day = Day(m.Date), scheduleTimeNumber = m.Number, scheduleTimeRelay = 1, startTime = Time(m.Start), endTime = Time(m.End), subjectGroupId = m.GroupId }).ToList()
+                        : new { classMeetings = list.Select(m => new { id = m.Id, day = Day(m.Date), number = m.Number, startTime = Time(m.Start), endTime = Time(m.End) }).ToList() };
+                }
+            });
+        });
+        web.MapGet("/webapi/grade/journal/edit", (HttpContext c, int cmid) => GroupParameter(c) is null ? Results.BadRequest() : Data(c, _ =>
         {
             lock (gate)
             {
@@ -504,6 +608,38 @@ public sealed class SgoEmulator : IAsyncDisposable
         }));
     }
 
+    /// <summary>The subject group of a journal call, spelled as this server wants it (sgId, or sgid only); null when misspelled.</summary>
+    private int? GroupParameter(HttpContext context)
+    {
+        var query = context.Request.QueryString.Value ?? "";
+        var wanted = Variants.LowercaseSgid ? "sgid=" : "sgId=";
+        var at = query.IndexOf(wanted, StringComparison.Ordinal);
+        if (at < 0) return null;
+        var value = new string(query[(at + wanted.Length)..].TakeWhile(char.IsAsciiDigit).ToArray());
+        return int.TryParse(value, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    private object StudentJson(StudentData p, SessionData session)
+    {
+        var parents = Variants.Parents == SgoParentsVariant.None ? [] : p.Parents.Select(x => (object)new
+        {
+            id = x.Id,
+            name = x.Data.Name,
+            email = session.Account.SeesContacts && Variants.Parents == SgoParentsVariant.WithContacts ? x.Data.Email : null,
+            mobilePhone = session.Account.SeesContacts && Variants.Parents == SgoParentsVariant.WithContacts ? x.Data.Phone : null,
+            preferedCom = x.Data.PreferedCom,
+        }).ToList();
+        var birthDate = p.BirthDate is { } b ? Day(b) : null;
+        return Variants.NickNames
+            ? new { studentId = p.Id, nickName = string.Join(' ', new[] { p.LastName, p.FirstName, p.MiddleName }.Where(n => !string.IsNullOrEmpty(n))), birthDate, parents, isActive = true }
+            : new { id = p.Id, lastName = p.LastName, firstName = p.FirstName, middleName = p.MiddleName, birthDate, classId = p.ClassId, parents };
+    }
+
+    private static JsonNode TermsJson() =>
+        Json(Terms.Select(t => new { id = t.Id, termName = t.Name, name = t.Name, startDate = Day(t.Start), endDate = Day(t.End), schoolYearId = 2026 }));
+
+    private static JsonNode Json(object value) => JsonSerializer.SerializeToNode(value)!;
+
     private void MapMail(WebApplication web)
     {
         web.MapGet("/webapi/mail/recipients", (HttpContext c) => Data(c, _ =>
@@ -512,6 +648,7 @@ public sealed class SgoEmulator : IAsyncDisposable
         }));
         web.MapPost("/webapi/mail/registry", async (HttpContext c) =>
         {
+            if (Variants.Registry != SgoRegistryVariant.Json) return Results.NotFound();
             var body = await JsonNode.ParseAsync(c.Request.Body);
             return Data(c, s =>
             {
@@ -526,6 +663,20 @@ public sealed class SgoEmulator : IAsyncDisposable
                     return (object)new { rows, page = 1, totalItems = rows.Count };
                 }
             });
+        });
+        web.MapMethods("/asp/ajax/GetMessagesAjax.asp", ["GET", "POST"], (HttpContext c) =>
+        {
+            if (Variants.Registry != SgoRegistryVariant.Legacy) return Results.NotFound();
+            var at = c.Request.Query["AT"].ToString();
+            if (!sessions.TryGetValue(at, out var session) || Expired(session)) return Results.Content("<html><body>Ошибка доступа</body></html>", "text/html");
+            if (c.Request.Query["nBoxID"] != "3") return Results.Json(new { Records = Array.Empty<object>(), Result = "OK", TotalRecordCount = 0 });
+            lock (gate)
+            {
+                var rows = mail.Where(m => m.AuthorId == session.Account.UserId).OrderByDescending(m => m.Sent)
+                    .Select(m => new { MessageId = m.Id, FromName = users[m.AuthorId], Subj = m.Subject, Read = true, Sent = m.Sent.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture), SentTo = string.Join(", ", m.To.Select(t => users[t])) })
+                    .ToList();
+                return Results.Json(new { Records = rows, Result = "OK", ResultStatus = 0, TotalRecordCount = rows.Count });
+            }
         });
         web.MapPost("/webapi/mail/messages", (Func<HttpContext, Task<IResult>>)(c => SendAsync(c, 1)));
         web.MapPost("/webapi/mail/messages/send", (Func<HttpContext, Task<IResult>>)(c => SendAsync(c, 2)));
