@@ -429,7 +429,7 @@ internal sealed partial class SgoClient : IAsyncDisposable
             var answer = new SgoResponse(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
             if (Recording is { } recording)
             {
-                var line = $"{request.Method} {System.Text.RegularExpressions.Regex.Replace(request.RequestUri?.OriginalString ?? "", "(?i)(\\bat=)[^&]*", "$1***")}";
+                var line = $"{request.Method} {System.Text.RegularExpressions.Regex.Replace(request.RequestUri is { IsAbsoluteUri: true } uri ? uri.PathAndQuery.TrimStart('/') : request.RequestUri?.OriginalString ?? "", "(?i)(\\bat=)[^&]*", "$1***")}";
                 lock (recording) recording.Add(new SgoRecordedAnswer(line, (int)answer.Status, answer.MediaType, body));
             }
 

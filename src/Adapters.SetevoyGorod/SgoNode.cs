@@ -203,7 +203,7 @@ internal static partial class SgoMask
         return "***";
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$|^\d{1,2}:\d{2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}( \d{1,2}:\d{2})?$")]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:\d{2})?$|^\d{1,2}:\d{2}$|^\d{1,2}\.\d{1,2}\.\d{2,4}( \d{1,2}:\d{2})?$|^\d+(\.\d+){1,3}$")]
     private static partial Regex DateOrTime();
 
     [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+")]

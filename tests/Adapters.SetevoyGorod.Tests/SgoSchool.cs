@@ -28,6 +28,9 @@ internal sealed class SgoSchool : IAsyncDisposable
 
     public CapturedLog Log { get; } = new();
 
+    /// <summary>The service's store, where the variants a server answers are remembered across restarts.</summary>
+    public AdapterMemoryStore Store { get; } = new();
+
     /// <summary>Settings of the school's adapter section; tests change them before <see cref="Adapter"/>.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
 
@@ -53,7 +56,8 @@ internal sealed class SgoSchool : IAsyncDisposable
         .AddInMemoryCollection(Settings.ToDictionary(s => "Connector:Schools:0:Adapter:" + s.Key, s => s.Value))
         .Build().GetSection("Connector:Schools:0:Adapter");
 
-    public SgoAdapterFactory Factory() => new(Clock, LoggerFactory.Create(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Information)));
+    /// <summary>A factory as a (re)started service makes it: a new one has no memory but what the store holds.</summary>
+    public SgoAdapterFactory Factory() => new(Clock, LoggerFactory.Create(b => b.AddProvider(Log).SetMinimumLevel(LogLevel.Information)), memory: Store.Memory);
 
     public IJournalAdapter Adapter()
     {
@@ -70,5 +74,6 @@ internal sealed class SgoSchool : IAsyncDisposable
     {
         foreach (var adapter in adapters) await adapter.DisposeAsync();
         await Emulator.DisposeAsync();
+        Store.Dispose();
     }
 }

@@ -157,6 +157,7 @@ public sealed class SgoEmulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Lt, string Ver, string Salt)> salts = new();
     private readonly ConcurrentDictionary<string, SessionData> sessions = new();
     private readonly ConcurrentQueue<(string Method, string Path, DateTimeOffset At)> log = new();
+    private readonly ConcurrentQueue<string> targets = new();
     private WebApplication? app;
     private int nextId = 5000;
     private int logins;
@@ -201,6 +202,12 @@ public sealed class SgoEmulator : IAsyncDisposable
     public int OpenSessions => sessions.Values.Count(s => !Expired(s));
 
     public IReadOnlyList<(string Method, string Path, DateTimeOffset At)> Requests => log.ToList();
+
+    /// <summary>Every request as "METHOD /path?query", in order.</summary>
+    public IReadOnlyList<string> RequestTargets => targets.ToList();
+
+    /// <summary>Changes the JSON of data answers before they are sent (path, JSON → JSON): a server of another version.</summary>
+    public Func<string, string, string>? RewriteJson { get; set; }
 
     public IReadOnlyList<SgoMail> Mail
     {
@@ -339,6 +346,7 @@ public sealed class SgoEmulator : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             log.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", time.GetUtcNow()));
+            targets.Enqueue($"{context.Request.Method} {context.Request.Path.Value}{context.Request.QueryString.Value}");
             if (!context.Request.Cookies.ContainsKey(SessionCookie))
             {
                 context.Response.Cookies.Append(SessionCookie, NewToken(), new CookieOptions { Path = "/", HttpOnly = true });
@@ -709,7 +717,9 @@ public sealed class SgoEmulator : IAsyncDisposable
         if (Authenticate(context, out var session) is { } refused) return refused;
         if (session!.Warned) return Results.Content("<html><body><a href=\"/asp/SecurityWarning.asp\">Предупреждение о безопасности</a></body></html>", "text/html");
         if (!session.RoleChosen) return Results.StatusCode(403);
-        return Results.Json(answer(session));
+        var json = JsonSerializer.Serialize(answer(session), JsonSerializerOptions.Web);
+        if (RewriteJson is { } rewrite) json = rewrite(context.Request.Path.Value ?? "", json);
+        return Results.Content(json, "application/json; charset=utf-8");
     }
 
     private IResult? Authenticate(HttpContext context, out SessionData? session)

@@ -23,7 +23,7 @@ public sealed class SgoProbeTests : IAsyncLifetime
         sgo.Lessons(c7b, DateOnly.FromDateTime(DateTime.UtcNow), 2);
         install.School["Adapter"] = new JsonObject
         {
-            ["Kind"] = "sgo", ["BaseUrl"] = sgo.BaseUrl, ["SchoolId"] = sgo.SchoolId, ["Login"] = "ConnectorСлужба", ["LingerSeconds"] = 0,
+            ["Kind"] = "sgo", ["BaseUrl"] = sgo.BaseUrl, ["SchoolId"] = sgo.SchoolId, ["Login"] = "ConnectorСлужба", ["LingerSeconds"] = 0, ["RequestsPerMinute"] = 6000,
         };
         install.Secrets["Connector:Schools:0:Adapter:Password"] = Password;
         install.Save();
@@ -47,15 +47,47 @@ public sealed class SgoProbeTests : IAsyncLifetime
         Assert.Contains("Вход по логину и паролю разрешён: да; только через Госуслуги: нет", output, StringComparison.Ordinal);
         Assert.Contains("Роли учётной записи: Администратор", output, StringComparison.Ordinal);
         Assert.Contains("ОТ — Отсутствовал, УП — Пропуск по уважительной причине, Б — Пропуск по болезни", output, StringComparison.Ordinal);
-        Assert.Contains("Видно классов: 2, учеников: 3", output, StringComparison.Ordinal);
-        Assert.Contains("отвечает: webapi/grade/journal/edit — учеников на странице урока: 2", output, StringComparison.Ordinal);
+        Assert.Contains("Видно классов: 2, учеников: 3, из них с контактами родителей: 1", output, StringComparison.Ordinal);
+        Assert.Contains("Ученики: читается через webapi/users/studentlist?classId=", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/grade/journal/edit?sgId=&termId=&cmid= — учеников на странице урока: 2", output, StringComparison.Ordinal);
         Assert.Contains("отвечает: webapi/mail/recipients — адресатов: 3", output, StringComparison.Ordinal);
+        Assert.Contains("Всё, что нужно сервису, сервер даёт.", output, StringComparison.Ordinal);
         Assert.Contains("Сеанс закрыт (выход выполнен).", output, StringComparison.Ordinal);
-        Assert.DoesNotContain("НЕ отвечает", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, output + result.Error, StringComparison.Ordinal);
         Assert.Equal((1, 1, 0), (sgo.Logins, sgo.Logouts, sgo.OpenSessions));
         Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
         File.WriteAllText(Path.Combine(RepositoryRoot.Path, "artifacts", "sgo-probe.txt"), output);
+    }
+
+    [Fact]
+    public async Task Probe_OfAServerMissingEndpoints_PrintsEveryOtherRead_NamesWhatIsMissing_AndSavesTheAnswersMasked()
+    {
+        sgo.Variants = new SgoVariants { Terms = SgoTermsVariant.YearOnly, Students = SgoStudentsVariant.GradeStudentList, Registry = SgoRegistryVariant.None, Parents = SgoParentsVariant.NamesOnly };
+        var savedPath = Path.Combine(install.Home, "probe-answers.json");
+
+        var result = await install.RunAsync(null, "sgo", "probe", "--school", "school-1", "--save", savedPath);
+
+        Assert.Equal(3, result.ExitCode);
+        var output = result.Output;
+        Assert.Contains("НЕ отвечает: webapi/users/studentlist?classId=", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/grade/studentList?sgId=&termId= — учеников: 3, из них с родителями: 1", output, StringComparison.Ordinal);
+        Assert.Contains("Периоды учебного года: читается через webapi/years/current", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/grade/journal/edit?sgId=&termId=&cmid=", output, StringComparison.Ordinal);
+        Assert.Contains("отвечает: webapi/mail/recipients — адресатов: 3", output, StringComparison.Ordinal);
+        Assert.Contains("НЕ отвечает: asp/ajax/GetMessagesAjax.asp?nBoxID=3", output, StringComparison.Ordinal);
+        Assert.Contains("Для работы сервиса не хватает: контакты родителей: учётная запись не видит ни одного адреса или телефона; дайте их в файле контактов (Contacts:File); "
+            + "почта: папка «Отправленные» (без неё отметки сотрудникам не отправляются, чтобы не отправить дважды).", output, StringComparison.Ordinal);
+        Assert.Equal((1, 1, 0), (sgo.Logins, sgo.Logouts, sgo.OpenSessions));
+
+        var saved = JsonNode.Parse(File.ReadAllText(savedPath))!;
+        var answers = saved["answers"]!.AsArray().Select(a => (Request: (string)a!["request"]!, Body: (string)a["body"]!)).ToList();
+        Assert.Contains(answers, a => a.Request == "GET webapi/grade/journal/filter/init" && a.Body.Contains("\"name\":\"7Б\"", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Request == "POST webapi/login" && a.Body.Contains("\"at\":\"***\"", StringComparison.Ordinal));
+        var everything = File.ReadAllText(savedPath);
+        foreach (var personal in new[] { "Петров", "Сидорова", "Белова", "Петрова Мария", "maria@example.com", Password, "Сервис Connector" })
+        {
+            Assert.DoesNotContain(personal, everything, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
