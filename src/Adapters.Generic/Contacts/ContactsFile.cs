@@ -266,7 +266,7 @@ public static class ContactsFile
         : DateOnly.TryParseExact(text, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
         : DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? DateOnly.FromDateTime(at) : null;
 
-    private static void WriteXlsx(string path, IReadOnlyList<string[]> rows)
+    internal static void WriteXlsx(string path, IReadOnlyList<string[]> rows)
     {
         using var document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
         var workbook = document.AddWorkbookPart();
