@@ -29,6 +29,28 @@ internal static class SgoCommand
         return report.Missing.Count == 0 ? ExitCodes.Ok : ExitCodes.Unreachable;
     }
 
+    /// <summary>Why a variant did not answer, in Russian where the adapter's message has a known shape.</summary>
+    private static string Why(string detail)
+    {
+        if (System.Text.RegularExpressions.Regex.Match(detail, @"answered (\d{3}) to ") is { Success: true } status)
+        {
+            return status.Groups[1].Value switch
+            {
+                "404" => "ответ 404: такого адреса на сервере нет",
+                "400" => "ответ 400: сервер не принял параметры",
+                "405" => "ответ 405: сервер не принимает такой запрос",
+                var code => $"ответ {code}",
+            };
+        }
+
+        if (System.Text.RegularExpressions.Regex.Match(detail, @"without the field '(?<field>[^;]+?)'(?: as [^;]+)?; found instead: (?<found>.*)$") is { Success: true } shape)
+        {
+            return $"в ответе нет поля {shape.Groups["field"].Value.Replace("' or '", "» или «", StringComparison.Ordinal).Insert(0, "«")}»; пришло (имена скрыты): {shape.Groups["found"].Value}";
+        }
+
+        return detail;
+    }
+
     private static string Capital(string text) => text.Length == 0 ? text : char.ToUpper(text[0], System.Globalization.CultureInfo.GetCultureInfo("ru-RU")) + text[1..];
 
     private static void Print(string schoolId, SgoProbeReport report)
@@ -58,7 +80,7 @@ internal static class SgoCommand
             Console.WriteLine(answered is null ? $"  {Capital(read.Key)}: не читается" : $"  {Capital(read.Key)}: читается через {answered.Path}");
             foreach (var endpoint in read.Where(e => e.Path.Length > 0))
             {
-                Console.WriteLine($"    {(endpoint.Answered ? "отвечает" : "НЕ отвечает")}: {endpoint.Path} — {endpoint.Detail}");
+                Console.WriteLine($"    {(endpoint.Answered ? "отвечает" : "НЕ отвечает")}: {endpoint.Path} — {(endpoint.Answered ? endpoint.Detail : Why(endpoint.Detail))}");
             }
 
             foreach (var endpoint in read.Where(e => e.Path.Length == 0)) Console.WriteLine($"    не проверено: {endpoint.Detail}");
