@@ -22,7 +22,7 @@ internal static class CaseCommand
                 $"{CaseRow.Select} WHERE c.school_id = @schoolId {(all ? "" : "AND c.state = 'open'")} ORDER BY s.due_on, c.id",
                 new { schoolId }).ConfigureAwait(false)).ToList();
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
-            var today = school.LocalDate(TimeProvider.System.GetUtcNow());
+            var today = school.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             Console.WriteLine($"{(all ? "Все" : "Открытые")} случаи школы {school.Ref.Name} ({profile.Name}): {cases.Count}.");
             if (cases.Count == 0) return ExitCodes.Ok;
 
@@ -59,7 +59,7 @@ internal static class CaseCommand
             Console.WriteLine($"Открыт {StoreTime.ParseDate(row.OpenedOn):dd.MM.yyyy}; {(row.State == "open" ? "открыт" : $"закрыт: {row.ClosedReason}")}.");
             var steps = await db.QueryAsync<(long Seq, string Name, string Owner, string Due, string State, string? Outcome, string? By, string Source)>(
                 "SELECT seq, name, owner_role, due_on, state, outcome, recorded_by, source FROM case_steps WHERE case_id = @caseId ORDER BY seq", new { caseId }).ConfigureAwait(false);
-            var today = school.LocalDate(TimeProvider.System.GetUtcNow());
+            var today = school.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             foreach (var step in steps)
             {
                 var state = step.State == "done" ? $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}" : $"срок {Due(step.Due, today)}";
@@ -76,7 +76,7 @@ internal static class CaseCommand
             if (row is null) return NoSuchCase(schoolId, caseId);
             if (row.State != "open") return Refuse($"Случай № {caseId} закрыт: {row.ClosedReason}.");
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
-            var now = TimeProvider.System.GetUtcNow();
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var today = school.LocalDate(now);
             var next = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
@@ -100,7 +100,7 @@ internal static class CaseCommand
             if (row.State != "open") return Refuse($"Случай № {caseId} уже закрыт: {row.ClosedReason}.");
             await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
-                await CaseRepository.CloseAsync(conn, tx, caseId, reason, TimeProvider.System.GetUtcNow()).ConfigureAwait(false);
+                await CaseRepository.CloseAsync(conn, tx, caseId, reason, host.Services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
                 return 0;
             }, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Случай № {caseId} закрыт: {reason}.");

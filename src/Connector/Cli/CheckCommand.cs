@@ -48,7 +48,7 @@ internal static class CheckCommand
                 var found = await school.Adapter.CheckAsync(cancellationToken).ConfigureAwait(false);
                 Console.WriteLine($"Школа {school.Id}: журнал доступен: {found}.");
                 await using var db = await host.Services.GetRequiredService<Store.ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
-                await ContactsCommand.DescribeAsync(db, school, host.Services.GetRequiredService<Contacts.GuardianContactsFile>(), cancellationToken).ConfigureAwait(false);
+                await ContactsCommand.DescribeAsync(db, school, host.Services.GetRequiredService<Contacts.GuardianContactsFile>(), host.Services.GetRequiredService<TimeProvider>(), cancellationToken).ConfigureAwait(false);
             }
             catch (JournalException ex)
             {

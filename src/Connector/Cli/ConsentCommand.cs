@@ -20,7 +20,7 @@ internal static class ConsentCommand
             if (InstalledHost.School(host, schoolId) is null) return ExitCodes.Configuration;
 
             var database = host.Services.GetRequiredService<ConnectorDatabase>();
-            var now = TimeProvider.System.GetUtcNow();
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var known = await database.InTransactionAsync(async (db, tx) =>
             {
                 var exists = await db.ExecuteScalarAsync<int>(

@@ -32,7 +32,7 @@ internal static class ContactsCommand
     }
 
     /// <summary>Prints what the school's contacts file gives, its rows that cannot be used, and the pupils with an unexplained absence nobody can be told of.</summary>
-    public static async Task DescribeAsync(SqliteConnection db, SchoolContext school, GuardianContactsFile contacts, CancellationToken cancellationToken)
+    public static async Task DescribeAsync(SqliteConnection db, SchoolContext school, GuardianContactsFile contacts, TimeProvider time, CancellationToken cancellationToken)
     {
         if (contacts.PathOf(school) is { } path)
         {
@@ -61,7 +61,7 @@ internal static class ContactsCommand
             }
         }
 
-        var today = school.LocalDate(TimeProvider.System.GetUtcNow());
+        var today = school.LocalDate(time.GetUtcNow());
         var previous = school.Calendar.PreviousSchoolDay(today) ?? today;
         var stranded = (await db.QueryAsync<(string ClassName, string PupilId)>(
             """

@@ -24,7 +24,7 @@ internal static class DigestCommand
             return ExitCodes.Configuration;
         }
 
-        var now = TimeProvider.System.GetUtcNow();
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
         var model = await host.Services.GetRequiredService<DigestBuilder>().BuildAsync(db, null, school, staff, school.LocalDate(now), now).ConfigureAwait(false);
         var file = Path.GetFullPath(output ?? $"digest-{schoolId}-{staff.Id}.html");

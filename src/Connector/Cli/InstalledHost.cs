@@ -17,7 +17,18 @@ internal static class InstalledHost
         ConsoleText.UseUtf8();
         var paths = ConnectorPaths.Locate(home);
         if (!SettingsLoader.TryLoad(paths, demo: false, out var configuration)) return null;
-        var host = ConnectorHost.Build(paths, configuration!, mode, TimeProvider.System);
+        TimeProvider clock;
+        try
+        {
+            clock = Diagnostics.RehearsalClock.FromEnvironment();
+        }
+        catch (FormatException ex)
+        {
+            ConsoleText.ConfigurationFailed([ex.Message]);
+            return null;
+        }
+
+        var host = ConnectorHost.Build(paths, configuration!, mode, clock);
         if (!validate || ConsoleText.SettingsAreValid(host)) return host;
         host.Dispose();
         return null;

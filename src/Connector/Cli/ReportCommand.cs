@@ -24,7 +24,7 @@ internal static class ReportCommand
         if (format is not ("xlsx" or "csv")) return Refuse($"--format: '{format}' — укажите xlsx или csv.");
 
         var kind = periodName == "month" ? PeriodKind.Month : PeriodKind.Quarter;
-        var now = TimeProvider.System.GetUtcNow();
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var today = school.LocalDate(now);
         DateOnly anchor;
         if (of is null)
