@@ -28,7 +28,10 @@ public sealed class SgoVariantsEndToEndTests(MaildevServer maildev) : IClassFixt
 
     static SgoVariantsEndToEndTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static TheoryData<int> Servers => [0, 1, 2, 3];
+    private static readonly SgoVariants[] Reads = [.. SgoVariants.AllReads()];
+
+    /// <summary>Every combination of the read variants (64), each with parents absent or without contacts, a Sent-folder variant, and a contacts file format.</summary>
+    public static TheoryData<int> Servers => [.. Enumerable.Range(0, Reads.Length)];
 
     public async Task InitializeAsync()
     {
@@ -66,20 +69,20 @@ public sealed class SgoVariantsEndToEndTests(MaildevServer maildev) : IClassFixt
     [MemberData(nameof(Servers))]
     public async Task ServerWithoutParentsContacts_TheGuardiansOfTheContactsFileGetTheSameDayNotices_OnceEach(int server)
     {
-        var (variants, file) = server switch
+        var variants = Reads[server] with
         {
-            0 => (new SgoVariants { Parents = SgoParentsVariant.None }, WriteCsv(Encoding.GetEncoding(1251), ';', byId: false)),
-            1 => (new SgoVariants
-            {
-                Terms = SgoTermsVariant.YearOnly, Students = SgoStudentsVariant.GradeStudentList, NickNames = true, MobileLessonNames = true,
-                LowercaseSgid = true, NoClassTeachers = true, Parents = SgoParentsVariant.NamesOnly, Registry = SgoRegistryVariant.Legacy,
-            }, WriteXlsx(byId: true)),
-            2 => (new SgoVariants { Terms = SgoTermsVariant.SearchGet, Students = SgoStudentsVariant.GradeStudentList, MobileLessonNames = true, Parents = SgoParentsVariant.None, Registry = SgoRegistryVariant.None },
-                WriteCsv(new UTF8Encoding(true), ',', byId: true)),
-            _ => (new SgoVariants { Terms = SgoTermsVariant.SearchPost, NickNames = true, LowercaseSgid = true, Parents = SgoParentsVariant.NamesOnly },
-                WriteXlsx(byId: false)),
+            Parents = server % 2 == 0 ? SgoParentsVariant.None : SgoParentsVariant.NamesOnly,
+            Registry = (SgoRegistryVariant)(server / 2 % 3),
+        };
+        var file = (server / 3 % 4) switch
+        {
+            0 => WriteCsv(Encoding.GetEncoding(1251), ';', byId: false),
+            1 => WriteXlsx(byId: true),
+            2 => WriteCsv(new UTF8Encoding(true), ',', byId: true),
+            _ => WriteXlsx(byId: false),
         };
         sgo.Variants = variants;
+        install.Connector["Delivery"]!["IntervalSeconds"] = 600; // fewer replay steps: the notices are due at 09:00 and 10:55
         await maildev.ClearAsync();
         install.School["Contacts"] = new JsonObject { ["File"] = file };
 
