@@ -123,7 +123,7 @@ internal sealed class SgoAnswer
 
 /// <summary>
 /// Masks personal data in an answer before it is shown or saved: every text value of JSON that is not a short code,
-/// a date or a time becomes «***», long numbers (phones) become «#…#», tokens are dropped. Field names stay, so
+/// a date, a time or a version becomes «***» (birth dates too), long numbers (phones) become «#…#», tokens are dropped. Field names stay, so
 /// whoever maintains the adapter sees the answer's shape.
 /// </summary>
 internal static partial class SgoMask
@@ -194,7 +194,7 @@ internal static partial class SgoMask
     private static string MaskString(string value, string? name)
     {
         if (name is not null && (name.Equals("at", StringComparison.OrdinalIgnoreCase) || name.Contains("token", StringComparison.OrdinalIgnoreCase)
-            || name.Contains("salt", StringComparison.OrdinalIgnoreCase)))
+            || name.Contains("salt", StringComparison.OrdinalIgnoreCase) || name.Contains("birth", StringComparison.OrdinalIgnoreCase)))
         {
             return "***";
         }

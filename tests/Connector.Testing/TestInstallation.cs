@@ -129,9 +129,13 @@ public sealed class TestInstallation : IDisposable
     }
 
     /// <summary>Starts the real executable against this installation without waiting for it to end.</summary>
-    public System.Diagnostics.Process Start(params string[] arguments)
+    public System.Diagnostics.Process Start(params string[] arguments) => Start(null, arguments);
+
+    /// <summary>Starts the real executable with more environment variables (e.g. <c>CONNECTOR_NOW</c>) without waiting for it to end.</summary>
+    public System.Diagnostics.Process Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var variables = Secrets.ToDictionary(s => "CONNECTOR__" + s.Key["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) variables[key] = value;
         return ConnectorProcess.Start(Home, variables, [.. arguments, "--home", Home]);
     }
 

@@ -81,6 +81,13 @@ internal static class ConnectorCommandLine
         probe.SetAction((r, ct) => SgoCommand.ProbeAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(probeSave), ct));
         var sgo = new Command("sgo", "Команды для «Сетевого Города».") { probe };
 
+        var statusSchool = new Option<string?>("--school") { Description = "Код школы; по умолчанию все." };
+        var status = new Command("status", "Что сейчас у сервиса: когда прочитан журнал, принимаются ли его данные, сколько сообщений в очереди и отправлено за сегодня, отметки для сотрудников, приостановленные каналы.")
+        {
+            statusSchool,
+        };
+        status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(home), r.GetValue(statusSchool), ct));
+
         var templateOut = new Option<string>("--out") { Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" };
         var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };
         template.SetAction(r => ContactsCommand.Template(r.GetValue(templateOut)!));
@@ -88,7 +95,7 @@ internal static class ConnectorCommandLine
 
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, demo, consent, cases, digest, report, sgo, contactsCommand,
+            home, run, once, check, status, demo, consent, cases, digest, report, sgo, contactsCommand,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

@@ -35,6 +35,8 @@ internal sealed class GuardianContactsFile(ConnectorPaths paths)
         if (PathOf(school) is not { } path) return (new MergedRoster(roster, []), null);
         var name = System.IO.Path.GetFileName(path);
         var written = LastWrite(path);
+        // Remembered whether or not it reads: a file that cannot be read is tried again when it changes, not at every poll.
+        merged[school.Id] = written;
         ContactsFileRead read;
         try
         {
@@ -46,7 +48,6 @@ internal sealed class GuardianContactsFile(ConnectorPaths paths)
             return (null, new SourceProblem(SourceProblemKind.Structure, name, null, null, ex.Message + "; остаются контакты из последнего прочитанного файла"));
         }
 
-        merged[school.Id] = written;
         return (ContactsMerger.Merge(roster, read, school.Options.Contacts.Prefer), null);
     }
 
