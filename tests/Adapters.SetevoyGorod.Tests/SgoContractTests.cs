@@ -6,11 +6,15 @@ using Connector.Testing.Sgo;
 namespace Connector.Adapters.SetevoyGorod.Tests;
 
 /// <summary>The adapter contract, run against the SGO adapter over HTTP to the SGO emulator.</summary>
-public sealed class SgoContractTests : JournalAdapterContract
+public class SgoContractTests : JournalAdapterContract
 {
+    /// <summary>The protocol variants the emulated server answers; the research's first guesses here.</summary>
+    protected virtual SgoVariants Variants => new();
+
     protected override async Task<IJournalUnderTest> CreateAsync()
     {
         var school = await SgoSchool.StartAsync(ContractScenario.Now);
+        school.Emulator.Variants = Variants;
         return new SgoJournalUnderTest(school);
     }
 
@@ -68,4 +72,14 @@ public sealed class SgoContractTests : JournalAdapterContract
 
         public ValueTask DisposeAsync() => school.DisposeAsync();
     }
+}
+
+/// <summary>The same contract against a server that answers every uncertain read in its other way (SGO_API.md §3.1, §3.3 B, §3.6, §4.3).</summary>
+public sealed class SgoContractOnOtherVariantsTests : SgoContractTests
+{
+    protected override SgoVariants Variants => new()
+    {
+        Terms = SgoTermsVariant.YearOnly, Students = SgoStudentsVariant.GradeStudentList, NickNames = true, MobileLessonNames = true,
+        LowercaseSgid = true, Registry = SgoRegistryVariant.Legacy,
+    };
 }
