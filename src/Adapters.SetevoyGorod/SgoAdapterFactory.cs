@@ -24,28 +24,28 @@ internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory logger
         var problems = new List<string>();
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out var origin) || origin.Scheme is not ("https" or "http"))
         {
-            problems.Add($"{path}:BaseUrl: '{options.BaseUrl}' is not a web address; write the region's SGO origin, e.g. https://sgo.edu-74.ru");
+            problems.Add($"{path}:BaseUrl: «{options.BaseUrl}» — не веб-адрес; укажите адрес сервера «Сетевого Города» региона, например https://sgo.edu-74.ru");
         }
         else if (origin.AbsolutePath != "/")
         {
-            problems.Add($"{path}:BaseUrl: write only the server's origin ({origin.GetLeftPart(UriPartial.Authority)}), without the path '{origin.AbsolutePath}'");
+            problems.Add($"{path}:BaseUrl: укажите только адрес сервера ({origin.GetLeftPart(UriPartial.Authority)}), без пути «{origin.AbsolutePath}»");
         }
 
-        if (options.SchoolId <= 0) problems.Add($"{path}:SchoolId: not set; the school's number on the SGO server (scid), e.g. from the school card in SGO");
-        if (string.IsNullOrWhiteSpace(options.Login)) problems.Add($"{path}:Login: not set; the login of the SGO staff account the service uses");
+        if (options.SchoolId <= 0) problems.Add($"{path}:SchoolId: не задан; номер школы на сервере «Сетевого Города» (scid), например из карточки школы");
+        if (string.IsNullOrWhiteSpace(options.Login)) problems.Add($"{path}:Login: не задан; логин учётной записи сотрудника в «Сетевом Городе», от имени которой работает служба");
         if (options.Password.Length == 0)
         {
-            problems.Add($"{path}:Password: not set; set the environment variable CONNECTOR__{path["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal)}__Password");
+            problems.Add($"{path}:Password: не задан; задайте переменную окружения CONNECTOR__{path["Connector:".Length..].Replace(":", "__", StringComparison.Ordinal)}__Password");
         }
         else if (!SgoPassword.IsEncodable(options.Password))
         {
-            problems.Add($"{path}:Password: has characters that SGO's windows-1251 login cannot carry; SGO could never accept it");
+            problems.Add($"{path}:Password: содержит символы, которых нет в кодировке windows-1251 входа «Сетевого Города»; такой пароль сервер не примет");
         }
 
-        if (options.RequestsPerMinute is < 1 or > 6000) problems.Add($"{path}:RequestsPerMinute: {options.RequestsPerMinute} is outside 1..6000");
-        if (options.TimeoutSeconds is < 1 or > 300) problems.Add($"{path}:TimeoutSeconds: {options.TimeoutSeconds} is outside 1..300");
-        if (options.Retries is < 0 or > 10) problems.Add($"{path}:Retries: {options.Retries} is outside 0..10");
-        if (options.LingerSeconds is < 0 or > 3600) problems.Add($"{path}:LingerSeconds: {options.LingerSeconds} is outside 0..3600");
+        if (options.RequestsPerMinute is < 1 or > 6000) problems.Add($"{path}:RequestsPerMinute: {options.RequestsPerMinute} вне допустимого диапазона 1–6000");
+        if (options.TimeoutSeconds is < 1 or > 300) problems.Add($"{path}:TimeoutSeconds: {options.TimeoutSeconds} вне допустимого диапазона 1–300");
+        if (options.Retries is < 0 or > 10) problems.Add($"{path}:Retries: {options.Retries} вне допустимого диапазона 0–10");
+        if (options.LingerSeconds is < 0 or > 3600) problems.Add($"{path}:LingerSeconds: {options.LingerSeconds} вне допустимого диапазона 0–3600");
         problems.AddRange(SgoAttendanceCodes.Validate(options, path));
         return problems;
     }
@@ -75,8 +75,8 @@ internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory logger
             {
                 if (mine != theirs)
                 {
-                    problems.Add((i, $"{adapterSections[i].Path}:{name}: {mine}, but {earlier.Path}:{name} is {theirs}, and both schools are on the SGO server {key}, "
-                        + "whose pace and retries all its schools share; write the same value in both (or leave it out of both)"));
+                    problems.Add((i, $"{adapterSections[i].Path}:{name}: {mine}, а в {earlier.Path}:{name} — {theirs}, но обе школы на одном сервере «Сетевого Города» {key}, "
+                        + "темп запросов и повторы которого общие для всех его школ; укажите одно значение в обеих (или ни в одной)"));
                 }
             }
         }

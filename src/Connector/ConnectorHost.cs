@@ -39,7 +39,7 @@ internal static class ConnectorHost
         var file = Path.Combine(paths.ConfigDirectory, demo ? DemoSettings : AppSettings);
         if (!File.Exists(file))
         {
-            throw new FileNotFoundException($"the settings file {file} does not exist; run from the installation folder or pass --home", file);
+            throw new FileNotFoundException($"файла настроек {file} нет; запустите программу из папки установки или укажите её параметром --home", file);
         }
 
         var builder = new ConfigurationBuilder().AddJsonFile(file, optional: false, reloadOnChange: false);

@@ -1,3 +1,3 @@
 using Connector.Cli;
 
-return await ConnectorCommandLine.Build().Parse(args).InvokeAsync().ConfigureAwait(false);
+return await RussianCommandLine.InvokeAsync(ConnectorCommandLine.Build(), args).ConfigureAwait(false);

@@ -59,8 +59,8 @@ internal sealed class CsvTable
         {
             var needed = string.Join(delimiter, required);
             throw new InvalidDataException(missing.Count == 1
-                ? $"{fileName}: the header has no column '{missing[0]}' (the columns needed: {needed})"
-                : $"{fileName}: the header has no columns {string.Join(", ", missing.Select(m => $"'{m}'"))} (the columns needed: {needed})");
+                ? $"{fileName}: в заголовке нет столбца «{missing[0]}» (нужны столбцы: {needed})"
+                : $"{fileName}: в заголовке нет столбцов {string.Join(", ", missing.Select(m => $"«{m}»"))} (нужны столбцы: {needed})");
         }
 
         var rows = new List<CsvRow>();

@@ -80,11 +80,11 @@ internal sealed class FileJournalAdapter(
         }
         catch (IOException ex)
         {
-            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: could not write {FlagsFile}: {ex.Message}", ex);
+            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: не удалось записать {FlagsFile} (ошибка ввода-вывода)", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: no permission to write {FlagsFile} in '{folder}'", ex);
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: нет прав на запись {FlagsFile} в папку «{folder}»", ex);
         }
         finally
         {
@@ -107,7 +107,7 @@ internal sealed class FileJournalAdapter(
         {
             if (!Directory.Exists(folder))
             {
-                throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: the folder '{folder}' does not exist or cannot be read");
+                throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: папки «{folder}» нет или её нельзя прочитать");
             }
 
             var stamp = Stamp();
@@ -119,7 +119,7 @@ internal sealed class FileJournalAdapter(
         }
         catch (FileNotFoundException ex)
         {
-            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: '{folder}' has no {Path.GetFileName(ex.FileName)}", ex);
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: в папке «{folder}» нет файла {Path.GetFileName(ex.FileName)}", ex);
         }
         catch (InvalidDataException ex)
         {
@@ -127,12 +127,12 @@ internal sealed class FileJournalAdapter(
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: no permission to read '{folder}'", ex);
+            throw new JournalException(JournalFailure.Configuration, $"{folderSetting}: нет прав на чтение папки «{folder}»", ex);
         }
         catch (IOException ex)
         {
             // A file being replaced by the school's export job: the next poll reads it whole.
-            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: could not read '{folder}': {ex.Message}", ex);
+            throw new JournalException(JournalFailure.Transient, $"{folderSetting}: не удалось прочитать папку «{folder}» (ошибка ввода-вывода)", ex);
         }
         finally
         {

@@ -17,7 +17,7 @@ internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvid
         var folderSetting = $"{adapterSection.Path}:{nameof(FileJournalOptions.Folder)}";
         if (string.IsNullOrWhiteSpace(options.Folder))
         {
-            problems.Add($"{folderSetting}: not set; name the folder that holds the school's CSV exports");
+            problems.Add($"{folderSetting}: не задана; укажите папку, в которую журнал школы выгружает файлы CSV");
         }
         // A folder or file that is missing is the journal being unreachable, not a wrong setting: the poll of this
         // school reports it and the other schools go on; `check` lists it.

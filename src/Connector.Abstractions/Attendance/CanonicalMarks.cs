@@ -31,5 +31,5 @@ public static class CanonicalMarks
 
     /// <summary>The setting problem of a name that is not canonical, or null: "'прогул' is not one of present, late, …".</summary>
     public static string? Problem(string name) =>
-        ByName.ContainsKey(name) ? null : $"'{name}' is not one of {string.Join(", ", ByName.Keys)}";
+        ByName.ContainsKey(name) ? null : $"«{name}» — не одно из: {string.Join(", ", ByName.Keys)}";
 }

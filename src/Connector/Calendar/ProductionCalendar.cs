@@ -30,10 +30,10 @@ public sealed class ProductionCalendar
             }
             catch (JsonException ex)
             {
-                throw new InvalidDataException($"{file}: {ex.Message}", ex);
+                throw new InvalidDataException($"{file}: {Configuration.JsonProblem.Describe(ex)}", ex);
             }
 
-            if (data is null || data.Year is < 2000 or > 2100) throw new InvalidDataException($"{file}: Year is missing or not a year");
+            if (data is null || data.Year is < 2000 or > 2100) throw new InvalidDataException($"{file}: Year не задан или это не год");
             calendar.years.Add(data.Year);
             calendar.Add(file, "Holidays", data.Holidays, calendar.daysOff);
             calendar.Add(file, "TransferredDaysOff", data.TransferredDaysOff, calendar.daysOff);
@@ -57,7 +57,7 @@ public sealed class ProductionCalendar
     {
         foreach (var entry in entries ?? [])
         {
-            if (SchoolCalendar.ParseRange(entry) is not { } range) throw new InvalidDataException($"{file}: {field}: '{entry}' is neither yyyy-mm-dd nor yyyy-mm-dd..yyyy-mm-dd");
+            if (SchoolCalendar.ParseRange(entry) is not { } range) throw new InvalidDataException($"{file}: {field}: «{entry}» — ни дата ГГГГ-ММ-ДД, ни период ГГГГ-ММ-ДД..ГГГГ-ММ-ДД");
             for (var d = range.From; d <= range.To; d = d.AddDays(1)) into.Add(d);
         }
     }

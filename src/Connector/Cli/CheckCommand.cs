@@ -52,7 +52,7 @@ internal static class CheckCommand
             }
             catch (JournalException ex)
             {
-                Console.Error.WriteLine($"Школа {school.Id}: журнал недоступен ({ex.Failure}): {ex.Message}");
+                Console.Error.WriteLine($"Школа {school.Id}: журнал недоступен ({ConsoleText.Describe(ex.Failure)}): {ex.Message}");
                 exit = ExitCodes.Unreachable;
             }
         }

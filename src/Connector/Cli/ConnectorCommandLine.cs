@@ -10,6 +10,7 @@ internal static class ConnectorCommandLine
     {
         var home = new Option<string?>("--home")
         {
+            HelpName = "папка",
             Description = "Папка установки (в ней config/). По умолчанию ищется от текущей папки вверх.",
             Recursive = true,
         };
@@ -25,16 +26,16 @@ internal static class ConnectorCommandLine
 
         var demo = new Command("demo", "Показать работу на демонстрационной школе: четыре учебные недели за минуту, письма в outbox/.");
         demo.SetAction((result, ct) => DemoCommand.RunAsync(result.GetValue(home), ct));
-        var output = new Option<string>("--out") { Description = "Куда записать файлы демо-школы.", DefaultValueFactory = _ => "config/demo" };
+        var output = new Option<string>("--out") { HelpName = "папка", Description = "Куда записать файлы демо-школы.", DefaultValueFactory = _ => "config/demo" }.NotBlank();
         var generate = new Command("generate", "Заново создать файлы демонстрационной школы (config/demo).") { output };
         generate.SetAction((result, ct) => DemoCommand.GenerateAsync(result.GetValue(home), result.GetValue(output)!, ct));
         demo.Subcommands.Add(generate);
 
-        var school = new Option<string>("--school") { Description = "Код школы из настроек (Connector:Schools:N:Id).", Required = true };
-        var guardian = new Option<string>("--guardian") { Description = "Код представителя в журнале.", Required = true };
+        var school = new Option<string>("--school") { HelpName = "код", Description = "Код школы из настроек (Connector:Schools:N:Id).", Required = true }.NotBlank();
+        var guardian = new Option<string>("--guardian") { HelpName = "код", Description = "Код представителя в журнале.", Required = true }.NotBlank();
         var channel = new Option<ChannelKind>("--channel") { Description = "Канал: Email или Sms.", Required = true };
         var optOut = new Option<bool>("--opt-out") { Description = "Отказ от канала (без флага — согласие)." };
-        var source = new Option<string>("--source") { Description = "Основание: например, «заявление от 01.09.2026».", Required = true };
+        var source = new Option<string>("--source") { HelpName = "текст", Description = "Основание: например, «заявление от 01.09.2026».", Required = true }.NotBlank();
         var consent = new Command("consent", "Записать согласие или отказ представителя от канала (e-mail, SMS) с датой и основанием.")
         {
             school, guardian, channel, optOut, source,
@@ -44,9 +45,9 @@ internal static class ConnectorCommandLine
 
         var caseId = new Option<long>("--case") { Description = "Номер случая.", Required = true };
         var all = new Option<bool>("--all") { Description = "Показать и закрытые случаи." };
-        var outcome = new Option<string>("--outcome") { Description = "Что сделано и каков итог шага.", Required = true };
-        var by = new Option<string?>("--by") { Description = "Кто записывает (ФИО)." };
-        var reason = new Option<string>("--reason") { Description = "Почему случай закрывается.", Required = true };
+        var outcome = new Option<string>("--outcome") { HelpName = "текст", Description = "Что сделано и каков итог шага.", Required = true }.NotBlank();
+        var by = new Option<string?>("--by") { HelpName = "ФИО", Description = "Кто записывает (ФИО)." }.NotBlank();
+        var reason = new Option<string>("--reason") { HelpName = "текст", Description = "Почему случай закрывается.", Required = true }.NotBlank();
         var caseList = new Command("list", "Открытые случаи школы: ученик, уровень, текущий шаг, ответственный, срок.") { school, all };
         caseList.SetAction((r, ct) => CaseCommand.ListAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(all), ct));
         var caseShow = new Command("show", "Случай целиком: основание, все шаги, сроки и итоги.") { school, caseId };
@@ -57,23 +58,23 @@ internal static class ConnectorCommandLine
         caseClose.SetAction((r, ct) => CaseCommand.CloseAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(reason)!, ct));
         var cases = new Command("case", "Случаи систематических пропусков и шаги по ним (Совет профилактики, КДНиЗП).") { caseList, caseShow, caseRecord, caseClose };
 
-        var staffOption = new Option<string?>("--staff") { Description = "Код сотрудника (Connector:Schools:N:Staff:M:Id); по умолчанию первый." };
+        var staffOption = new Option<string?>("--staff") { HelpName = "код", Description = "Код сотрудника (Connector:Schools:N:Staff:M:Id); по умолчанию первый." }.NotBlank();
         var preview = new Option<bool>("--preview") { Description = "Только записать в файл, не отправлять.", Required = true };
-        var digestOut = new Option<string?>("--out") { Description = "Файл HTML; рядом пишется текстовый вариант." };
+        var digestOut = new Option<string?>("--out") { HelpName = "файл", Description = "Файл HTML; рядом пишется текстовый вариант." }.NotBlank();
         var digest = new Command("digest", "Показать утреннюю сводку сотрудника на сегодня, не отправляя её.") { school, staffOption, preview, digestOut };
         digest.SetAction((r, ct) => DigestCommand.PreviewAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(staffOption), r.GetValue(digestOut), ct));
 
-        var period = new Option<string>("--period") { Description = "month или quarter.", Required = true };
-        var of = new Option<string?>("--of") { Description = "Месяц (2026-11) или дата внутри четверти; по умолчанию последний завершённый период." };
-        var format = new Option<string>("--format") { Description = "xlsx или csv.", DefaultValueFactory = _ => "xlsx" };
-        var reportOut = new Option<string>("--out") { Description = "Файл отчёта.", Required = true };
+        var period = new Option<string>("--period") { HelpName = "month|quarter", Description = "month или quarter.", Required = true }.NotBlank();
+        var of = new Option<string?>("--of") { HelpName = "месяц или дата", Description = "Месяц (2026-11) или дата внутри четверти; по умолчанию последний завершённый период." }.NotBlank();
+        var format = new Option<string>("--format") { HelpName = "xlsx|csv", Description = "xlsx или csv.", DefaultValueFactory = _ => "xlsx" };
+        var reportOut = new Option<string>("--out") { HelpName = "файл", Description = "Файл отчёта.", Required = true }.NotBlank();
         var report = new Command("report", "Отчёт, которого требует профиль школы (мониторинг, формы № 1 и № 2, сведения по группам классов, эффективность).")
         {
             school, period, of, format, reportOut,
         };
         report.SetAction((r, ct) => ReportCommand.RunAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(period)!, r.GetValue(of), r.GetValue(format)!, r.GetValue(reportOut)!, ct));
 
-        var probeSave = new Option<string?>("--save") { Description = "Записать ответы сервера в файл (имена, телефоны, адреса и ключи скрыты), чтобы отправить сопровождающим адаптер." };
+        var probeSave = new Option<string?>("--save") { HelpName = "файл", Description = "Записать ответы сервера в файл (имена, телефоны, адреса и ключи скрыты), чтобы отправить сопровождающим адаптер." }.NotBlank();
         var probe = new Command("probe", "Проверить сервер «Сетевого Города» школы: версия, вход, роли, каждый известный способ чтения классов, учеников, уроков и почты; затем выход.")
         {
             school, probeSave,
@@ -81,14 +82,14 @@ internal static class ConnectorCommandLine
         probe.SetAction((r, ct) => SgoCommand.ProbeAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(probeSave), ct));
         var sgo = new Command("sgo", "Команды для «Сетевого Города».") { probe };
 
-        var statusSchool = new Option<string?>("--school") { Description = "Код школы; по умолчанию все." };
+        var statusSchool = new Option<string?>("--school") { HelpName = "код", Description = "Код школы; по умолчанию все." }.NotBlank();
         var status = new Command("status", "Что сейчас у сервиса: когда прочитан журнал, принимаются ли его данные, сколько сообщений в очереди и отправлено за сегодня, отметки для сотрудников, приостановленные каналы.")
         {
             statusSchool,
         };
         status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(home), r.GetValue(statusSchool), ct));
 
-        var templateOut = new Option<string>("--out") { Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" };
+        var templateOut = new Option<string>("--out") { HelpName = "файл", Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" }.NotBlank();
         var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };
         template.SetAction(r => ContactsCommand.Template(r.GetValue(templateOut)!));
         var contactsCommand = new Command("contacts", "Файл контактов представителей (когда журнал не даёт их почту и телефоны).") { template };

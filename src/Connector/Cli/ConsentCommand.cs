@@ -17,7 +17,7 @@ internal static class ConsentCommand
         if (InstalledHost.Open(home) is not { } host) return ExitCodes.Configuration;
         using (host)
         {
-            if (InstalledHost.School(host, schoolId) is null) return ExitCodes.Configuration;
+            if (InstalledHost.School(host, schoolId) is not { } school) return ExitCodes.Configuration;
 
             var database = host.Services.GetRequiredService<ConnectorDatabase>();
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -41,7 +41,9 @@ internal static class ConsentCommand
                 return ExitCodes.Configuration;
             }
 
-            Console.WriteLine($"Записано: представитель {guardianId}, канал {channel}: {(optOut ? "отказ" : "согласие")}; основание: {source}; {now:dd.MM.yyyy HH:mm} UTC.");
+            var channelName = channel == ChannelKind.Sms ? "SMS" : "электронная почта";
+            Console.WriteLine($"Записано: представитель {guardianId}, канал «{channelName}»: {(optOut ? "отказ" : "согласие")}; основание: {source}; " +
+                $"{school.LocalTime(now):dd.MM.yyyy HH:mm} по времени школы ({school.TimeZone.Id}).");
             return ExitCodes.Ok;
         }
     }

@@ -53,4 +53,15 @@ internal static class ConsoleText
 
         return ExitCodes.Configuration;
     }
+
+    /// <summary>Why a journal could not be used, in the words of the person who has to act.</summary>
+    public static string Describe(Abstractions.Journals.JournalFailure failure) => failure switch
+    {
+        Abstractions.Journals.JournalFailure.Transient => "временный сбой, повтор при следующем опросе",
+        Abstractions.Journals.JournalFailure.Authentication => "вход не принят: проверьте логин и пароль",
+        Abstractions.Journals.JournalFailure.Configuration => "ошибка настройки",
+        Abstractions.Journals.JournalFailure.ContractChanged => "журнал ответил в неизвестном виде",
+        Abstractions.Journals.JournalFailure.Refused => "журнал отклонил запись",
+        _ => "сбой",
+    };
 }

@@ -34,7 +34,7 @@ internal static class OnceCommand
             }
             catch (JournalException ex)
             {
-                Console.Error.WriteLine($"Школа {school.Id}: журнал не прочитан ({ex.Failure}): {ex.Message}. Ничего не решено.");
+                Console.Error.WriteLine($"Школа {school.Id}: журнал не прочитан ({ConsoleText.Describe(ex.Failure)}): {ex.Message}. Ничего не решено.");
                 exit = ExitCodes.Unreachable;
             }
 

@@ -23,11 +23,11 @@ internal static class SettingsLoader
         }
         catch (InvalidDataException ex)
         {
-            ConsoleText.ConfigurationFailed([$"{ex.Message} {ex.InnerException?.Message}"]);
+            ConsoleText.ConfigurationFailed([$"{ex.Message.Split('\'').ElementAtOrDefault(1) ?? "файл настроек"}: {JsonProblem.Describe(ex)}"]);
         }
         catch (JsonException ex)
         {
-            ConsoleText.ConfigurationFailed([ex.Message]);
+            ConsoleText.ConfigurationFailed([$"файл настроек: {JsonProblem.Describe(ex)}"]);
         }
 
         return false;

@@ -65,7 +65,7 @@ internal sealed partial class ConfigurationValidator(
 
         if (options.Schools.Count == 0)
         {
-            problems.Add($"{ConnectorOptions.SectionName}:Schools: no school is configured");
+            problems.Add($"{ConnectorOptions.SectionName}:Schools: не настроено ни одной школы");
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -95,7 +95,7 @@ internal sealed partial class ConfigurationValidator(
 
         if (options.Demo.Enabled && options.Demo.From > options.Demo.To)
         {
-            problems.Add($"{ConnectorOptions.SectionName}:Demo:From: {options.Demo.From:yyyy-MM-dd} is after Demo:To {options.Demo.To:yyyy-MM-dd}");
+            problems.Add($"{ConnectorOptions.SectionName}:Demo:From: {options.Demo.From:yyyy-MM-dd} позже, чем Demo:To {options.Demo.To:yyyy-MM-dd}");
         }
 
         return new SettingsReport(problems, schools);
@@ -112,7 +112,7 @@ internal sealed partial class ConfigurationValidator(
                 if (SecretNames.Contains(leaf) && key.StartsWith(ConnectorOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase)
                     && provider.TryGet(key, out var value) && !string.IsNullOrEmpty(value))
                 {
-                    problems.Add($"{key}: a secret is written in {provider.Source.Path}; remove it there and set the environment variable CONNECTOR__{key.Replace(":", "__", StringComparison.Ordinal)[(ConnectorOptions.SectionName.Length + 2)..]} instead");
+                    problems.Add($"{key}: секрет записан в файле {provider.Source.Path}; уберите его оттуда и задайте переменную окружения CONNECTOR__{key.Replace(":", "__", StringComparison.Ordinal)[(ConnectorOptions.SectionName.Length + 2)..]}");
                 }
             }
         }
@@ -140,14 +140,14 @@ internal sealed partial class ConfigurationValidator(
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: cannot create or write '{path}': {ex.Message}");
+            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: не удаётся создать папку «{path}» или записать в неё ({(ex is UnauthorizedAccessException ? "нет прав" : "ошибка ввода-вывода")})");
             return;
         }
 
         var database = Path.Combine(path, Store.ConnectorDatabase.FileName);
         if (Directory.Exists(database))
         {
-            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: '{database}' is a folder, not the database file; move it away");
+            problems.Add($"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: «{database}» — папка, а не файл базы данных; уберите её");
         }
     }
 
@@ -156,20 +156,20 @@ internal sealed partial class ConfigurationValidator(
         const string section = EmailOptions.SectionName;
         if (!MailAddress.TryCreate(email.From, out _))
         {
-            problems.Add($"{section}:From: '{email.From}' is not an e-mail address");
+            problems.Add($"{section}:From: «{email.From}» — не адрес электронной почты");
         }
 
         if (email.Transport != EmailTransportKind.Smtp) return;
 
         var smtp = email.Smtp;
-        if (string.IsNullOrWhiteSpace(smtp.Host)) problems.Add($"{section}:Smtp:Host: not set; name the mail server (or set {section}:Transport to Pickup)");
-        if (smtp.Port is < 1 or > 65535) problems.Add($"{section}:Smtp:Port: {smtp.Port} is not a port");
-        if (smtp.Port == 465) problems.Add($"{section}:Smtp:Port: 465 (implicit TLS) is not supported by the built-in SMTP client; use 587 with StartTls");
-        if (email.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {email.MessagesPerMinute} is not between 1 and 10000");
-        if (smtp.TimeoutSeconds is < 1 or > 600) problems.Add($"{section}:Smtp:TimeoutSeconds: {smtp.TimeoutSeconds} is not between 1 and 600");
+        if (string.IsNullOrWhiteSpace(smtp.Host)) problems.Add($"{section}:Smtp:Host: не задан; укажите почтовый сервер (или {section}:Transport = Pickup)");
+        if (smtp.Port is < 1 or > 65535) problems.Add($"{section}:Smtp:Port: {smtp.Port} — не номер порта (1–65535)");
+        if (smtp.Port == 465) problems.Add($"{section}:Smtp:Port: 465 (TLS с самого начала) встроенный клиент SMTP не поддерживает; укажите 587 и StartTls");
+        if (email.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {email.MessagesPerMinute} вне допустимого диапазона 1–10000");
+        if (smtp.TimeoutSeconds is < 1 or > 600) problems.Add($"{section}:Smtp:TimeoutSeconds: {smtp.TimeoutSeconds} вне допустимого диапазона 1–600");
         if (smtp.UserName.Length > 0 && smtp.Password.Length == 0)
         {
-            problems.Add($"{section}:Smtp:Password: not set for user '{smtp.UserName}'; set the environment variable CONNECTOR__Email__Smtp__Password");
+            problems.Add($"{section}:Smtp:Password: не задан для пользователя «{smtp.UserName}»; задайте переменную окружения CONNECTOR__Email__Smtp__Password");
         }
     }
 
@@ -177,56 +177,56 @@ internal sealed partial class ConfigurationValidator(
     {
         const string section = SmsOptions.SectionName;
         if (sms.Gateway == SmsGatewayKind.None) return;
-        if (sms.BaseUrl.Length > 0 && !Uri.TryCreate(sms.BaseUrl, UriKind.Absolute, out _)) problems.Add($"{section}:BaseUrl: '{sms.BaseUrl}' is not an address");
-        if (sms.Gateway == SmsGatewayKind.SmsRu && sms.ApiId.Length == 0) problems.Add($"{section}:ApiId: not set; set the environment variable CONNECTOR__Sms__ApiId");
-        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Login.Length == 0) problems.Add($"{section}:Login: not set");
-        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Password.Length == 0) problems.Add($"{section}:Password: not set; set the environment variable CONNECTOR__Sms__Password");
-        if (sms.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {sms.MessagesPerMinute} is not between 1 and 10000");
-        if (sms.MaxSegments is < 1 or > 8) problems.Add($"{section}:MaxSegments: {sms.MaxSegments} is not between 1 and 8");
-        if (sms.TimeoutSeconds is < 1 or > 300) problems.Add($"{section}:TimeoutSeconds: {sms.TimeoutSeconds} is not between 1 and 300");
+        if (sms.BaseUrl.Length > 0 && !Uri.TryCreate(sms.BaseUrl, UriKind.Absolute, out _)) problems.Add($"{section}:BaseUrl: «{sms.BaseUrl}» — не веб-адрес");
+        if (sms.Gateway == SmsGatewayKind.SmsRu && sms.ApiId.Length == 0) problems.Add($"{section}:ApiId: не задан; задайте переменную окружения CONNECTOR__Sms__ApiId");
+        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Login.Length == 0) problems.Add($"{section}:Login: не задан");
+        if (sms.Gateway == SmsGatewayKind.Smsc && sms.Password.Length == 0) problems.Add($"{section}:Password: не задан; задайте переменную окружения CONNECTOR__Sms__Password");
+        if (sms.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {sms.MessagesPerMinute} вне допустимого диапазона 1–10000");
+        if (sms.MaxSegments is < 1 or > 8) problems.Add($"{section}:MaxSegments: {sms.MaxSegments} вне допустимого диапазона 1–8");
+        if (sms.TimeoutSeconds is < 1 or > 300) problems.Add($"{section}:TimeoutSeconds: {sms.TimeoutSeconds} вне допустимого диапазона 1–300");
     }
 
     private static void ValidateDelivery(DeliveryOptions delivery, List<string> problems)
     {
         const string section = $"{ConnectorOptions.SectionName}:Delivery";
-        if (delivery.IntervalSeconds is < 5 or > 3600) problems.Add($"{section}:IntervalSeconds: {delivery.IntervalSeconds} is not between 5 and 3600");
-        if (delivery.FirstRetryDelaySeconds is < 1 or > 3600) problems.Add($"{section}:FirstRetryDelaySeconds: {delivery.FirstRetryDelaySeconds} is not between 1 and 3600");
-        if (delivery.MaxRetryDelayMinutes is < 1 or > 1440) problems.Add($"{section}:MaxRetryDelayMinutes: {delivery.MaxRetryDelayMinutes} is not between 1 and 1440");
-        if (delivery.GiveUpAfterHours is < 1 or > 168) problems.Add($"{section}:GiveUpAfterHours: {delivery.GiveUpAfterHours} is not between 1 and 168");
+        if (delivery.IntervalSeconds is < 5 or > 3600) problems.Add($"{section}:IntervalSeconds: {delivery.IntervalSeconds} вне допустимого диапазона 5–3600");
+        if (delivery.FirstRetryDelaySeconds is < 1 or > 3600) problems.Add($"{section}:FirstRetryDelaySeconds: {delivery.FirstRetryDelaySeconds} вне допустимого диапазона 1–3600");
+        if (delivery.MaxRetryDelayMinutes is < 1 or > 1440) problems.Add($"{section}:MaxRetryDelayMinutes: {delivery.MaxRetryDelayMinutes} вне допустимого диапазона 1–1440");
+        if (delivery.GiveUpAfterHours is < 1 or > 168) problems.Add($"{section}:GiveUpAfterHours: {delivery.GiveUpAfterHours} вне допустимого диапазона 1–168");
     }
 
     private void ValidateSchool(SchoolOptions school, string path, HashSet<string> ids, List<string> problems)
     {
-        if (!SchoolIdPattern().IsMatch(school.Id)) problems.Add($"{path}:Id: '{school.Id}' must be latin letters, digits and dashes");
-        else if (!ids.Add(school.Id)) problems.Add($"{path}:Id: '{school.Id}' is used by another school");
-        if (string.IsNullOrWhiteSpace(school.Name)) problems.Add($"{path}:Name: not set");
+        if (!SchoolIdPattern().IsMatch(school.Id)) problems.Add($"{path}:Id: «{school.Id}»: допустимы только латинские буквы, цифры и дефис");
+        else if (!ids.Add(school.Id)) problems.Add($"{path}:Id: «{school.Id}» уже занят другой школой");
+        if (string.IsNullOrWhiteSpace(school.Name)) problems.Add($"{path}:Name: не задано");
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(school.TimeZone, out _))
         {
-            problems.Add($"{path}:TimeZone: '{school.TimeZone}' is not an IANA time zone (for example Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)");
+            problems.Add($"{path}:TimeZone: «{school.TimeZone}» — не часовой пояс IANA (например, Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)");
         }
 
-        if (!profiles.Ids.Contains(school.Profile)) problems.Add($"{path}:Profile: '{school.Profile}' is not a profile in {ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)} ({string.Join(", ", profiles.Ids.Order())})");
+        if (!profiles.Ids.Contains(school.Profile)) problems.Add($"{path}:Profile: «{school.Profile}» — нет такого профиля в {ConnectorOptions.SectionName}:{nameof(ConnectorOptions.ProfileDirectory)} (есть: {string.Join(", ", profiles.Ids.Order())})");
         var start = ParseTime(school.SchoolHoursStart, $"{path}:SchoolHoursStart", problems);
         var end = ParseTime(school.SchoolHoursEnd, $"{path}:SchoolHoursEnd", problems);
-        if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} is not after SchoolHoursStart {school.SchoolHoursStart}");
+        if (start is { } s && end is { } e && s >= e) problems.Add($"{path}:SchoolHoursEnd: {school.SchoolHoursEnd} не позже начала SchoolHoursStart {school.SchoolHoursStart}");
         ParseTime(school.DigestTime, $"{path}:DigestTime", problems);
         var quietStart = ParseTime(school.QuietHoursStart, $"{path}:QuietHoursStart", problems);
         var quietEnd = ParseTime(school.QuietHoursEnd, $"{path}:QuietHoursEnd", problems);
-        if (quietStart is { } qs && quietStart == quietEnd) problems.Add($"{path}:QuietHoursEnd: equals QuietHoursStart {qs:HH:mm}; leave a window for sending");
-        if (!Enum.IsDefined(school.DefaultChannel)) problems.Add($"{path}:DefaultChannel: must be Email or Sms");
-        if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} is not between 1 and 120");
-        if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} is not between 0 and 240");
-        if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} is not between 1 and 60");
-        if (school.ReadChecks.MaxLostPercent is < 0 or > 100) problems.Add($"{path}:ReadChecks:MaxLostPercent: {school.ReadChecks.MaxLostPercent} is not between 0 and 100");
-        if (school.ReadChecks.ConfirmLossMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmLossMinutes: {school.ReadChecks.ConfirmLossMinutes} is not between 0 and 1440");
-        if (school.ReadChecks.ConfirmVanishedMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmVanishedMinutes: {school.ReadChecks.ConfirmVanishedMinutes} is not between 0 and 1440");
-        if (school.DaysPerWeek is not (5 or 6)) problems.Add($"{path}:DaysPerWeek: {school.DaysPerWeek} must be 5 or 6");
-        if (school.ReplyTo is { Length: > 0 } replyTo && !MailAddress.TryCreate(replyTo, out _)) problems.Add($"{path}:ReplyTo: '{replyTo}' is not an e-mail address");
+        if (quietStart is { } qs && quietStart == quietEnd) problems.Add($"{path}:QuietHoursEnd: совпадает с QuietHoursStart {qs:HH:mm}; оставьте время для отправки");
+        if (!Enum.IsDefined(school.DefaultChannel)) problems.Add($"{path}:DefaultChannel: должно быть Email или Sms");
+        if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} вне допустимого диапазона 1–120");
+        if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} вне допустимого диапазона 0–240");
+        if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} вне допустимого диапазона 1–60");
+        if (school.ReadChecks.MaxLostPercent is < 0 or > 100) problems.Add($"{path}:ReadChecks:MaxLostPercent: {school.ReadChecks.MaxLostPercent} вне допустимого диапазона 0–100");
+        if (school.ReadChecks.ConfirmLossMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmLossMinutes: {school.ReadChecks.ConfirmLossMinutes} вне допустимого диапазона 0–1440");
+        if (school.ReadChecks.ConfirmVanishedMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmVanishedMinutes: {school.ReadChecks.ConfirmVanishedMinutes} вне допустимого диапазона 0–1440");
+        if (school.DaysPerWeek is not (5 or 6)) problems.Add($"{path}:DaysPerWeek: {school.DaysPerWeek}: должно быть 5 или 6");
+        if (school.ReplyTo is { Length: > 0 } replyTo && !MailAddress.TryCreate(replyTo, out _)) problems.Add($"{path}:ReplyTo: «{replyTo}» — не адрес электронной почты");
         for (var h = 0; h < school.Holidays.Count; h++)
         {
             if (SchoolCalendar.ParseRange(school.Holidays[h]) is null)
             {
-                problems.Add($"{path}:Holidays:{h}: '{school.Holidays[h]}' is neither yyyy-mm-dd nor yyyy-mm-dd..yyyy-mm-dd");
+                problems.Add($"{path}:Holidays:{h}: «{school.Holidays[h]}» — ни дата ГГГГ-ММ-ДД, ни период ГГГГ-ММ-ДД..ГГГГ-ММ-ДД");
             }
         }
 
@@ -234,7 +234,7 @@ internal sealed partial class ConfigurationValidator(
         {
             if (SchoolCalendar.ParseRange(school.ExtraSchoolDays[x]) is not { } day || day.From != day.To)
             {
-                problems.Add($"{path}:ExtraSchoolDays:{x}: '{school.ExtraSchoolDays[x]}' is not a date yyyy-mm-dd");
+                problems.Add($"{path}:ExtraSchoolDays:{x}: «{school.ExtraSchoolDays[x]}» — не дата ГГГГ-ММ-ДД");
             }
         }
 
@@ -248,17 +248,17 @@ internal sealed partial class ConfigurationValidator(
 
     private static void ValidateStaff(StaffOptions staff, string path, List<string> problems)
     {
-        if (string.IsNullOrWhiteSpace(staff.Id)) problems.Add($"{path}:Id: not set");
-        if (!MailAddress.TryCreate(staff.Email, out _)) problems.Add($"{path}:Email: '{staff.Email}' is not an e-mail address");
+        if (string.IsNullOrWhiteSpace(staff.Id)) problems.Add($"{path}:Id: не задан");
+        if (!MailAddress.TryCreate(staff.Email, out _)) problems.Add($"{path}:Email: «{staff.Email}» — не адрес электронной почты");
         for (var r = 0; r < staff.Roles.Count; r++)
         {
             if (!Enum.TryParse<StaffRole>(staff.Roles[r], ignoreCase: true, out var role) || int.TryParse(staff.Roles[r], out _))
             {
-                problems.Add($"{path}:Roles:{r}: '{staff.Roles[r]}' is not one of {string.Join(", ", Enum.GetNames<StaffRole>())}");
+                problems.Add($"{path}:Roles:{r}: «{staff.Roles[r]}» — не одно из: {string.Join(", ", Enum.GetNames<StaffRole>())}");
             }
             else if (role == StaffRole.ClassTeacher && staff.Classes.Count == 0)
             {
-                problems.Add($"{path}:Classes: a class teacher needs the classes they lead");
+                problems.Add($"{path}:Classes: у классного руководителя должны быть указаны его классы");
             }
         }
     }
@@ -268,14 +268,14 @@ internal sealed partial class ConfigurationValidator(
         var kind = school.Adapter?["Kind"];
         if (school.Adapter is null || string.IsNullOrWhiteSpace(kind))
         {
-            problems.Add($"{path}:Adapter:Kind: not set; one of {string.Join(", ", factories.Select(f => f.Kind))}");
+            problems.Add($"{path}:Adapter:Kind: не задан; одно из: {string.Join(", ", factories.Select(f => f.Kind))}");
             return;
         }
 
         var factory = factories.FirstOrDefault(f => string.Equals(f.Kind, kind, StringComparison.OrdinalIgnoreCase));
         if (factory is null)
         {
-            problems.Add($"{path}:Adapter:Kind: '{kind}' is not one of {string.Join(", ", factories.Select(f => f.Kind))}");
+            problems.Add($"{path}:Adapter:Kind: «{kind}» — не одно из: {string.Join(", ", factories.Select(f => f.Kind))}");
             return;
         }
 
@@ -285,7 +285,7 @@ internal sealed partial class ConfigurationValidator(
     private static TimeOnly? ParseTime(string text, string setting, List<string> problems)
     {
         if (TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)) return time;
-        problems.Add($"{setting}: '{text}' is not a time HH:mm");
+        problems.Add($"{setting}: «{text}» — не время ЧЧ:ММ");
         return null;
     }
 

@@ -50,12 +50,12 @@ internal static class RawSettings
         {
             if (section.Value is null)
             {
-                if (section.GetChildren().Any()) problems.Add($"{section.Path}: a single value is expected, not a list or a section");
+                if (section.GetChildren().Any()) problems.Add($"{section.Path}: нужно одно значение, а не список или раздел");
                 return;
             }
 
             if (section.Value.Length == 0 && Nullable.GetUnderlyingType(type) is not null) return;
-            if (!Converts(section.Value, target)) problems.Add($"{section.Path}: '{section.Value}' {Expected(target)}");
+            if (!Converts(section.Value, target)) problems.Add($"{section.Path}: «{section.Value}» {Expected(target)}");
             return;
         }
 
@@ -69,14 +69,14 @@ internal static class RawSettings
         if (IsList(target))
         {
             var itemType = target.IsArray ? target.GetElementType()! : target.GetGenericArguments()[0];
-            if (section.Value is { Length: > 0 }) problems.Add($"{section.Path}: a list is expected ([ … ]), not '{section.Value}'");
+            if (section.Value is { Length: > 0 }) problems.Add($"{section.Path}: нужен список ([ … ]), а не «{section.Value}»");
             foreach (var item in section.GetChildren()) CheckValue(item, itemType, problems);
             return;
         }
 
         if (section.Value is { Length: > 0 })
         {
-            problems.Add($"{section.Path}: a section ({{ … }}) is expected, not '{section.Value}'");
+            problems.Add($"{section.Path}: нужен раздел ({{ … }}), а не «{section.Value}»");
             return;
         }
 
@@ -111,12 +111,12 @@ internal static class RawSettings
 
     private static string Expected(Type type) => type switch
     {
-        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "is not a whole number",
-        _ when type == typeof(bool) => "is neither true nor false",
-        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "is not a number (use a point: 1.5)",
-        _ when type == typeof(TimeSpan) => "is not a duration (hh:mm:ss)",
-        _ when type == typeof(DateOnly) => "is not a date (yyyy-mm-dd)",
-        _ when type.IsEnum => $"is not one of {string.Join(", ", Enum.GetNames(type))}",
-        _ => string.Create(CultureInfo.InvariantCulture, $"cannot be read as {type.Name}"),
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "— не целое число",
+        _ when type == typeof(bool) => "— ни true, ни false",
+        _ when type == typeof(double) || type == typeof(decimal) || type == typeof(float) => "— не число (дробную часть отделяйте точкой: 1.5)",
+        _ when type == typeof(TimeSpan) => "— не продолжительность (чч:мм:сс)",
+        _ when type == typeof(DateOnly) => "— не дата (ГГГГ-ММ-ДД)",
+        _ when type.IsEnum => $"— не одно из: {string.Join(", ", Enum.GetNames(type))}",
+        _ => "— значение не прочитано",
     };
 }

@@ -27,7 +27,7 @@ public sealed class RuleProfiles
         var problems = new List<string>();
         if (!Directory.Exists(folder))
         {
-            problems.Add($"{folder}: the profiles folder does not exist");
+            problems.Add($"{folder}: папки профилей нет");
             return new RuleProfiles(profiles, problems);
         }
 
@@ -41,7 +41,7 @@ public sealed class RuleProfiles
             }
             catch (JsonException ex)
             {
-                problems.Add($"{name}: {ex.Path?.TrimStart('$', '.')}: {ex.Message.Split(" Path:")[0]}");
+                problems.Add($"{name}: {Configuration.JsonProblem.Describe(ex)}");
                 continue;
             }
 
@@ -55,38 +55,38 @@ public sealed class RuleProfiles
 
     private static void Validate(RuleProfile profile, string file, string expectedId, List<string> problems)
     {
-        if (profile.Id != expectedId) problems.Add($"{file}: Id: '{profile.Id}' must match the file name '{expectedId}'");
-        if (string.IsNullOrWhiteSpace(profile.Source)) problems.Add($"{file}: Source: name the document and section the profile follows");
-        if (profile.MinimumLessons is < 1 or > 500) problems.Add($"{file}: MinimumLessons: {profile.MinimumLessons} is not between 1 and 500");
-        if (profile.Levels.Count == 0) problems.Add($"{file}: Levels: a profile needs at least one level");
+        if (profile.Id != expectedId) problems.Add($"{file}: Id: «{profile.Id}» должен совпадать с именем файла «{expectedId}»");
+        if (string.IsNullOrWhiteSpace(profile.Source)) problems.Add($"{file}: Source: укажите документ и пункт, по которым составлен профиль");
+        if (profile.MinimumLessons is < 1 or > 500) problems.Add($"{file}: MinimumLessons: {profile.MinimumLessons} вне допустимого диапазона 1–500");
+        if (profile.Levels.Count == 0) problems.Add($"{file}: Levels: в профиле нужен хотя бы один уровень");
         for (var i = 0; i < profile.Levels.Count; i++)
         {
             var level = profile.Levels[i];
             var at = $"{file}: Levels[{i}]";
-            if (string.IsNullOrWhiteSpace(level.Id)) problems.Add($"{at}.Id: not set");
-            if (profile.Levels.Count(l => l.Id == level.Id) > 1) problems.Add($"{at}.Id: '{level.Id}' is used twice");
+            if (string.IsNullOrWhiteSpace(level.Id)) problems.Add($"{at}.Id: не задан");
+            if (profile.Levels.Count(l => l.Id == level.Id) > 1) problems.Add($"{at}.Id: «{level.Id}» встречается дважды");
             foreach (var (field, value) in new[] { ("ShareAtLeast", level.ShareAtLeast), ("ShareAbove", level.ShareAbove), ("ShareBelow", level.ShareBelow) })
             {
-                if (value is < 0 or > 100) problems.Add($"{at}.{field}: {value} is not a share between 0 and 100");
+                if (value is < 0 or > 100) problems.Add($"{at}.{field}: {value} — не доля от 0 до 100");
             }
 
             if (level.ShareAtLeast is null && level.ShareAbove is null && level.HoursAbove is null && !level.AnyUnexcused && !level.NotStarted)
             {
-                problems.Add($"{at}: no criterion; set ShareAtLeast, ShareAbove, HoursAbove, AnyUnexcused or NotStarted");
+                problems.Add($"{at}: нет условия; задайте ShareAtLeast, ShareAbove, HoursAbove, AnyUnexcused или NotStarted");
             }
 
-            if (string.IsNullOrWhiteSpace(level.Source)) problems.Add($"{at}.Source: name the document and section");
+            if (string.IsNullOrWhiteSpace(level.Source)) problems.Add($"{at}.Source: укажите документ и пункт");
         }
 
         for (var i = 0; i < profile.Reports.Count; i++)
         {
             var report = profile.Reports[i];
             var at = $"{file}: Reports[{i}]";
-            if (report.DayOfMonth is null && report.Dates.Count == 0) problems.Add($"{at}: set DayOfMonth or Dates");
-            if (report.DayOfMonth is < 1 or > 31) problems.Add($"{at}.DayOfMonth: {report.DayOfMonth} is not a day of a month");
+            if (report.DayOfMonth is null && report.Dates.Count == 0) problems.Add($"{at}: задайте DayOfMonth или Dates");
+            if (report.DayOfMonth is < 1 or > 31) problems.Add($"{at}.DayOfMonth: {report.DayOfMonth} — не число месяца");
             foreach (var date in report.Dates.Where(d => !DateOnly.TryParseExact("2024-" + d, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _)))
             {
-                problems.Add($"{at}.Dates: '{date}' is not MM-dd");
+                problems.Add($"{at}.Dates: «{date}» — не дата ММ-ДД");
             }
         }
 
@@ -94,9 +94,9 @@ public sealed class RuleProfiles
         {
             var step = profile.Ladder[i];
             var at = $"{file}: Ladder[{i}]";
-            if (string.IsNullOrWhiteSpace(step.Id) || string.IsNullOrWhiteSpace(step.Name)) problems.Add($"{at}: Id and Name must be set");
-            if (step.Deadline is < 1 or > 60) problems.Add($"{at}.Deadline: {step.Deadline} is not between 1 and 60");
-            foreach (var level in step.ForLevels.Where(l => profile.Levels.All(x => x.Id != l))) problems.Add($"{at}.ForLevels: '{level}' is not a level of this profile");
+            if (string.IsNullOrWhiteSpace(step.Id) || string.IsNullOrWhiteSpace(step.Name)) problems.Add($"{at}: нужно задать Id и Name");
+            if (step.Deadline is < 1 or > 60) problems.Add($"{at}.Deadline: {step.Deadline} вне допустимого диапазона 1–60");
+            foreach (var level in step.ForLevels.Where(l => profile.Levels.All(x => x.Id != l))) problems.Add($"{at}.ForLevels: «{level}» — нет такого уровня в этом профиле");
         }
     }
 }

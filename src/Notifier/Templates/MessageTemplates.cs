@@ -64,7 +64,7 @@ public sealed class MessageTemplates
         var path = Path.Combine(directory, name + ".hbs");
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"template {path} does not exist", path);
+            throw new FileNotFoundException($"шаблона {path} нет", path);
         }
 
         var stamp = File.GetLastWriteTimeUtc(path);
@@ -90,7 +90,7 @@ public sealed class MessageTemplates
             }
             catch (HandlebarsException ex)
             {
-                throw new InvalidOperationException($"template {path} does not compile: {ex.Message}", ex);
+                throw new InvalidOperationException($"шаблон {path} не компилируется (Handlebars: {ex.Message})", ex);
             }
         }
     }

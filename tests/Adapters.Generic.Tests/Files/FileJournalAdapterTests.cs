@@ -149,7 +149,7 @@ public sealed class FileJournalAdapterTests : IDisposable
         var error = await Assert.ThrowsAsync<JournalException>(() => Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None));
 
         Assert.Equal(JournalFailure.ContractChanged, error.Failure);
-        Assert.Contains("attendance.csv: the header has no column 'pupil_id' (the columns needed: date;pupil_id;lesson;code)", error.Message);
+        Assert.Contains("attendance.csv: в заголовке нет столбца «pupil_id» (нужны столбцы: date;pupil_id;lesson;code)", error.Message);
     }
 
     [Fact]
@@ -160,8 +160,8 @@ public sealed class FileJournalAdapterTests : IDisposable
         var problems = factory.Validate(Section(new() { ["Folder"] = "", ["Codes:Z"] = "holiday" }));
 
         Assert.Equal(2, problems.Count);
-        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: not set", problems[0]);
-        Assert.StartsWith("Connector:Schools:0:Adapter:Codes:Z: 'holiday' is not one of", problems[1]);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: не задана", problems[0]);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Codes:Z: «holiday» — не одно из:", problems[1]);
     }
 
     [Fact]

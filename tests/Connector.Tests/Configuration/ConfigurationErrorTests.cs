@@ -22,7 +22,7 @@ public sealed class ConfigurationErrorTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            "Ошибка настройки: Connector:Schools:0:TimeZone: 'Europe/Moskow' is not an IANA time zone (for example Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)",
+            "Ошибка настройки: Connector:Schools:0:TimeZone: «Europe/Moskow» — не часовой пояс IANA (например, Europe/Moscow, Asia/Yekaterinburg, Asia/Kamchatka)",
             result.Error.Trim());
         Assert.DoesNotContain("   at ", result.Error + result.Output, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         var result = await install.RunAsync(null, command);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Host: not set; name the mail server (or set Connector:Email:Transport to Pickup)", result.Error.Trim());
+        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Host: не задан; укажите почтовый сервер (или Connector:Email:Transport = Pickup)", result.Error.Trim());
     }
 
     /// <summary>A missing folder is the journal being unreachable, not a wrong setting: check names it, and the service keeps the other schools going.</summary>
@@ -55,7 +55,7 @@ public sealed class ConfigurationErrorTests : IDisposable
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal(
-            $"Школа school-1: {said} (Configuration): Connector:Schools:0:Adapter:Folder: the folder '{Path.Combine(install.Home, "exports", "school-1")}' does not exist or cannot be read",
+            $"Школа school-1: {said} (ошибка настройки): Connector:Schools:0:Adapter:Folder: папки «{Path.Combine(install.Home, "exports", "school-1")}» нет или её нельзя прочитать",
             result.Error.Trim().TrimEnd('.').Replace(". Ничего не решено", "", StringComparison.Ordinal));
     }
 
@@ -68,7 +68,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         var result = await install.RunAsync(null, "check");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("Ошибка настройки: Connector:DataDirectory: cannot create or write", result.Error.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("Ошибка настройки: Connector:DataDirectory: не удаётся создать папку", result.Error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         var result = await install.RunAsync(null, "check");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Connector:Email:Smtp:Password: a secret is written in appsettings.json; remove it there and set the environment variable CONNECTOR__Email__Smtp__Password instead", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Connector:Email:Smtp:Password: секрет записан в файле appsettings.json; уберите его оттуда и задайте переменную окружения CONNECTOR__Email__Smtp__Password", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter22", result.Error + result.Output, StringComparison.Ordinal);
     }
 
@@ -99,8 +99,8 @@ public sealed class ConfigurationErrorTests : IDisposable
         var lines = result.Error.Trim().Split('\n');
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.Contains("Connector:Schools:0:TimeZone:", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:SchoolHoursStart: '8 утра' is not a time HH:mm", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:Holidays:0: '2026-13-01'", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:SchoolHoursStart: «8 утра» — не время ЧЧ:ММ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Connector:Schools:0:Holidays:0: «2026-13-01»", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         var result = await install.RunAsync(null, "run");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("Ошибка настройки: config/profiles/volsk.json: Levels[1].ShareAbove: 300 is not a share between 0 and 100", result.Error.Trim());
+        Assert.Equal("Ошибка настройки: config/profiles/volsk.json: Levels[1].ShareAbove: 300 — не доля от 0 до 100", result.Error.Trim());
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         var result = await install.RunAsync(null, "check");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("Ошибка настройки: Connector:Schools:0:Profile: 'moscow' is not a profile in Connector:ProfileDirectory (baley, default, krasnodar, tolyatti, volsk, zato-svobodny)", result.Error.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith("Ошибка настройки: Connector:Schools:0:Profile: «moscow» — нет такого профиля в Connector:ProfileDirectory (есть: baley, default, krasnodar, tolyatti, volsk, zato-svobodny)", result.Error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

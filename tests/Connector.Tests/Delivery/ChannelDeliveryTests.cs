@@ -107,7 +107,9 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
         await ReplayAsync(Monday, Monday);
 
         Assert.Equal(0, consent.ExitCode);
-        Assert.StartsWith("Записано: представитель g1, канал Sms: отказ; основание: заявление от 01.09.2026;", consent.Output, StringComparison.Ordinal);
+        Assert.StartsWith("Записано: представитель g1, канал «SMS»: отказ; основание: заявление от 01.09.2026;", consent.Output, StringComparison.Ordinal);
+        Assert.Contains("по времени школы (Europe/Moscow)", consent.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("UTC", consent.Output, StringComparison.Ordinal);
         Assert.Empty(sms.Received);
         Assert.Equal(["maria@example.com"], smtp.Accepted);
         var recorded = await QueryAsync<(string, string, string)>("SELECT channel, status, source FROM guardian_consents");

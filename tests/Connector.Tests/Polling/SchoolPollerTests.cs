@@ -78,7 +78,7 @@ public sealed class SchoolPollerTests : IDisposable
         clock.Advance(TimeSpan.FromMinutes(15));
         var run = await Dispatcher.DeliverAsync("school-1", CancellationToken.None);
 
-        Assert.Contains("has no attendance.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("нет файла attendance.csv", error.Message, StringComparison.Ordinal);
         Assert.Equal((1, 2), afterFailure);
         Assert.Equal((0, 2), (run.Sent, run.Cancelled));
         Assert.False(Directory.Exists(install.Outbox) && Directory.GetFiles(install.Outbox, "*.eml").Length > 0);

@@ -14,10 +14,10 @@ public sealed class BadSettingTests : IDisposable
 
     public static TheoryData<string, string, string> SchoolSettings => new()
     {
-        { "GracePeriodMinutes", "twenty", "Connector:Schools:1:GracePeriodMinutes: 'twenty' is not a whole number" },
-        { "DefaultChannel", "Pigeon", "Connector:Schools:1:DefaultChannel: 'Pigeon' is not one of Email, Sms" },
-        { "ChildNameInSms", "maybe", "Connector:Schools:1:ChildNameInSms: 'maybe' is neither true nor false" },
-        { "TimeZone", "Europe/Moskow", "Connector:Schools:1:TimeZone: 'Europe/Moskow' is not an IANA time zone" },
+        { "GracePeriodMinutes", "twenty", "Connector:Schools:1:GracePeriodMinutes: «twenty» — не целое число" },
+        { "DefaultChannel", "Pigeon", "Connector:Schools:1:DefaultChannel: «Pigeon» — не одно из: Email, Sms" },
+        { "ChildNameInSms", "maybe", "Connector:Schools:1:ChildNameInSms: «maybe» — ни true, ни false" },
+        { "TimeZone", "Europe/Moskow", "Connector:Schools:1:TimeZone: «Europe/Moskow» — не часовой пояс IANA" },
     };
 
     [Theory]
@@ -53,8 +53,8 @@ public sealed class BadSettingTests : IDisposable
 
         Assert.Equal(2, once.ExitCode);
         Assert.Equal(2, check.ExitCode);
-        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Port: 'abc' is not a whole number", once.Error.Trim());
-        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Port: 'abc' is not a whole number", check.Error.Trim());
+        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Port: «abc» — не целое число", once.Error.Trim());
+        Assert.Equal("Ошибка настройки: Connector:Email:Smtp:Port: «abc» — не целое число", check.Error.Trim());
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class BadSettingTests : IDisposable
         var check = await install.RunAsync(null, "check");
 
         Assert.Equal(3, once.ExitCode);
-        Assert.Contains("Школа school-2: журнал не прочитан (Configuration)", once.Error, StringComparison.Ordinal);
-        Assert.Contains("has no attendance.csv", once.Error, StringComparison.Ordinal);
+        Assert.Contains("Школа school-2: журнал не прочитан (ошибка настройки)", once.Error, StringComparison.Ordinal);
+        Assert.Contains("нет файла attendance.csv", once.Error, StringComparison.Ordinal);
         Assert.Contains("Школа school-1: отправлено: 2", once.Output, StringComparison.Ordinal);
         Assert.Equal(3, check.ExitCode);
         Assert.Contains("Школа school-2: журнал недоступен", check.Error, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class BadSettingTests : IDisposable
 
         Assert.Equal(2, check.ExitCode);
         Assert.Contains("Connector:DataDirectory:", check.Error, StringComparison.Ordinal);
-        Assert.Contains("is a folder, not the database file", check.Error, StringComparison.Ordinal);
+        Assert.Contains("— папка, а не файл базы данных", check.Error, StringComparison.Ordinal);
         Assert.Equal(2, once.ExitCode);
         Assert.DoesNotContain("   at ", check.Error + once.Error, StringComparison.Ordinal);
     }

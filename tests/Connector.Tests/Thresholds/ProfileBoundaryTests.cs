@@ -90,11 +90,10 @@ public sealed class ProfileBoundaryTests
 
         var loaded = RuleProfiles.Load(profiles);
 
-        Assert.Equal(
-        [
-            "config/profiles/city.json: Levels[0].ShareAbove: 130 is not a share between 0 and 100",
-            "config/profiles/town.json: Levels[0].Period: The JSON value could not be converted to Connector.Thresholds.PeriodKind.",
-        ], loaded.Problems);
+        Assert.Equal(2, loaded.Problems.Count);
+        Assert.Equal("config/profiles/city.json: Levels[0].ShareAbove: 130 — не доля от 0 до 100", loaded.Problems[0]);
+        // The parser's own words name a .NET type; the line a person reads names the field and where it is instead.
+        Assert.Matches(@"^config/profiles/town\.json: значение Levels\[0\]\.Period не подходит по типу \(строка \d+, позиция \d+\)$", loaded.Problems[1]);
         Directory.Delete(folder, recursive: true);
     }
 }

@@ -60,8 +60,8 @@ public sealed class MessageTemplatesTests
         var problems = new MessageTemplates(folder).Validate(["absence.email", "broken"]);
 
         Assert.Equal(2, problems.Count);
-        Assert.Contains("absence.email.hbs does not exist", problems[0], StringComparison.Ordinal);
-        Assert.Contains("broken.hbs does not compile", problems[1], StringComparison.Ordinal);
+        Assert.Contains("absence.email.hbs нет", problems[0], StringComparison.Ordinal);
+        Assert.Contains("broken.hbs не компилируется", problems[1], StringComparison.Ordinal);
         Directory.Delete(folder, recursive: true);
     }
 
