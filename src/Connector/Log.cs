@@ -35,8 +35,11 @@ internal static partial class Log
     [LoggerMessage(1005, LogLevel.Warning, "School {SchoolId}: pupil {PupilId} is absent without a reason but has no guardian in the journal; the class teacher must call")]
     public static partial void NoGuardians(ILogger logger, string schoolId, string pupilId);
 
-    [LoggerMessage(1006, LogLevel.Error, "School {SchoolId}: the journal could not be read ({Failure}): {Message}. Nothing was decided; the next poll tries again")]
-    public static partial void PollFailed(ILogger logger, string schoolId, string failure, string message);
+    [LoggerMessage(1006, LogLevel.Error, "School {SchoolId}: the journal could not be read ({Failure}, poll {InRow} in a row): {Message}. Nothing was decided; the next poll tries again")]
+    public static partial void PollFailed(ILogger logger, string schoolId, string failure, int inRow, string message);
+
+    [LoggerMessage(1013, LogLevel.Debug, "School {SchoolId}: the journal still cannot be read ({Failure}, poll {InRow} in a row); logged again at the next power of two")]
+    public static partial void PollStillFailing(ILogger logger, string schoolId, string failure, int inRow);
 
     [LoggerMessage(1007, LogLevel.Error, "School {SchoolId}: the poll failed unexpectedly; nothing was decided")]
     public static partial void PollCrashed(ILogger logger, string schoolId, Exception exception);

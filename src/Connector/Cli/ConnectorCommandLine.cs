@@ -83,11 +83,12 @@ internal static class ConnectorCommandLine
         var sgo = new Command("sgo", "Команды для «Сетевого Города».") { probe };
 
         var statusSchool = new Option<string?>("--school") { HelpName = "код", Description = "Код школы; по умолчанию все." }.NotBlank();
-        var status = new Command("status", "Что сейчас у сервиса: когда прочитан журнал, принимаются ли его данные, сколько сообщений в очереди и отправлено за сегодня, отметки для сотрудников, приостановленные каналы.")
+        var statusJson = new Option<bool>("--json") { Description = "Вывести то же в JSON (для систем мониторинга)." };
+        var status = new Command("status", "Что сейчас у сервиса по каждой школе: последний и следующий опрос, принимаются ли данные журнала, пропуски без причины сегодня, сообщения по каналам, отметки для журнала, сроки по случаям, приостановленные каналы.")
         {
-            statusSchool,
+            statusSchool, statusJson,
         };
-        status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(home), r.GetValue(statusSchool), ct));
+        status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(home), r.GetValue(statusSchool), r.GetValue(statusJson), ct));
 
         var templateOut = new Option<string>("--out") { HelpName = "файл", Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" }.NotBlank();
         var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };

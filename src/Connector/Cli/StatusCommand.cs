@@ -1,19 +1,31 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Connector.Scheduling;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Connector.Cli;
 
 /// <summary>
-/// <c>status [--school S]</c>: what the service holds now, read from the store while it runs (nothing is changed):
-/// per school, when the roster was last read, whether the journal's reads are being accepted or are quarantined and
-/// why, the messages queued, being sent, sent and undelivered today, and the flags waiting for the journal; then the
-/// channels paused. Times are the school's local time.
+/// <c>status [--school S] [--json]</c>: what the service holds now, read from the store while it runs (nothing is
+/// changed): per school, the last poll and how it ended, the next one, whether the journal's reads are accepted,
+/// the unexplained absences today, the messages by channel, the flags waiting for the journal, the cases due and the
+/// paused channels. Times are the school's local time. Exit 3 when something needs a person.
 /// </summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(string? home, string? schoolId, CancellationToken cancellationToken)
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static async Task<int> RunAsync(string? home, string? schoolId, bool json, CancellationToken cancellationToken)
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
@@ -26,51 +38,137 @@ internal static class StatusCommand
 
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
-        var unhealthy = false;
+        var pauses = await StatusRepository.PausedChannelsAsync(db, now).ConfigureAwait(false);
+        var report = new List<SchoolStatus>();
         foreach (var school in schools)
         {
-            var today = StoreTime.Format(school.LocalDate(now));
-            var args = new { id = school.Id, today };
-            Console.WriteLine($"Школа {school.Id} ({school.Ref.Name}), журнал «{school.Ref.AdapterKind}»:");
-            var synced = await db.QueryFirstOrDefaultAsync<string?>("SELECT synced_at FROM roster_syncs WHERE school_id = @id", args).ConfigureAwait(false);
-            var pupils = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pupils WHERE school_id = @id AND active = 1", args).ConfigureAwait(false);
-            var guardians = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM guardians WHERE school_id = @id AND (email IS NOT NULL OR phone IS NOT NULL)", args).ConfigureAwait(false);
-            Console.WriteLine(synced is null
-                ? "  Состав учеников ещё не прочитан из журнала."
-                : $"  Состав учеников прочитан {school.LocalTime(StoreTime.ParseInstant(synced)):dd.MM.yyyy HH:mm}; учеников: {pupils}, представителей с контактами: {guardians}.");
-
+            var today = school.LocalDate(now);
+            var figures = await StatusRepository.ReadAsync(db, school.Id, today).ConfigureAwait(false);
+            var lastPoll = await PollRunRepository.GetAsync(db, school.Id).ConfigureAwait(false);
             var quarantines = await ReadQuarantineRepository.ListAsync(db, null, school.Id).ConfigureAwait(false);
-            if (quarantines.Count == 0) Console.WriteLine("  Чтение журнала: данные принимаются.");
-            foreach (var quarantine in quarantines)
-            {
-                unhealthy = true;
-                Console.WriteLine($"  Данные журнала не приняты с {school.LocalTime(quarantine.FirstSeenAt):dd.MM HH:mm} (опросов: {quarantine.Polls}, последний в {school.LocalTime(quarantine.LastSeenAt):HH:mm}): {quarantine.Description}. По ним ничего не решается.");
-            }
-
-            var outbox = (await db.QueryAsync<(string State, long Count)>(
-                """
-                SELECT state, COUNT(*) FROM outbox WHERE school_id = @id
-                  AND (state IN ('pending', 'sending') OR (state IN ('sent', 'failed', 'unreachable') AND date = @today))
-                GROUP BY state
-                """, args).ConfigureAwait(false)).ToDictionary(r => r.State, r => r.Count);
-            Console.WriteLine($"  Сообщения: в очереди {outbox.GetValueOrDefault("pending")}, отправляются {outbox.GetValueOrDefault("sending")}; за сегодня отправлено {outbox.GetValueOrDefault("sent")}, "
-                + $"не доставлено {outbox.GetValueOrDefault("failed")}, некому отправить (нет контакта) {outbox.GetValueOrDefault("unreachable")}.");
-            var flags = (await db.QueryAsync<(string State, long Count)>(
-                "SELECT state, COUNT(*) FROM journal_flags WHERE school_id = @id AND state IN ('pending', 'failed') GROUP BY state", args).ConfigureAwait(false))
-                .ToDictionary(r => r.State, r => r.Count);
-            if (school.Adapter.Capabilities.CanWriteFlags)
-            {
-                Console.WriteLine($"  Отметки для сотрудников в журнале: ждут записи {flags.GetValueOrDefault("pending")}, журнал отказался принять {flags.GetValueOrDefault("failed")}.");
-            }
+            report.Add(new SchoolStatus(school, today, figures, lastPoll, SchoolSchedule.NextPoll(school, now), quarantines, pauses));
         }
 
-        foreach (var (channel, until, reason) in await db.QueryAsync<(string, string, string)>(
-            "SELECT channel, paused_until, reason FROM channel_pauses WHERE paused_until > @now", new { now = StoreTime.Format(now) }).ConfigureAwait(false))
+        if (json) Console.WriteLine(JsonSerializer.Serialize(new { at = now, schools = report.Select(r => r.ToJson()) }, Json));
+        else foreach (var status in report) status.Write(Console.Out);
+
+        return report.Any(r => r.NeedsAttention) ? ExitCodes.Unreachable : ExitCodes.Ok;
+    }
+
+    private sealed record SchoolStatus(
+        SchoolContext School, DateOnly Today, StatusRepository.Figures Figures, PollRunRepository.Stored? LastPoll, DateTimeOffset? NextPoll,
+        IReadOnlyList<ReadQuarantineRepository.Stored> Quarantines, IReadOnlyList<StatusRepository.Pause> Pauses)
+    {
+        public bool NeedsAttention =>
+            Quarantines.Count > 0 || Pauses.Count > 0 || LastPoll?.Outcome is PollOutcome.Failed or PollOutcome.Crashed
+            || Figures.FlagsRefused > 0 || Figures.Messages.Any(m => m.FailedToday > 0);
+
+        private string Local(DateTimeOffset instant, string format = "dd.MM.yyyy HH:mm") => School.LocalTime(instant).ToString(format, System.Globalization.CultureInfo.GetCultureInfo("ru-RU"));
+
+        public void Write(TextWriter output)
         {
-            unhealthy = true;
-            Console.WriteLine($"Канал {channel} приостановлен до {StoreTime.ParseInstant(until).ToLocalTime():dd.MM HH:mm}: {Diagnostics.Redact.Contacts(reason)}.");
+            var f = Figures;
+            output.WriteLine($"Школа {School.Id} ({School.Ref.Name}), журнал «{School.Ref.AdapterKind}», время школы {School.TimeZone.Id}:");
+            output.WriteLine($"  Последний опрос: {LastPollText()}");
+            output.WriteLine(NextPoll is { } next ? $"  Следующий опрос: {Local(next)}." : "  Следующий опрос: в ближайшие три недели учебных дней нет.");
+            output.WriteLine(f.RosterReadAt is { } read
+                ? $"  Состав учеников прочитан {Local(read)}; учеников: {f.Pupils}, представителей с контактами: {f.GuardiansWithContacts}."
+                : "  Состав учеников ещё не прочитан из журнала.");
+            if (Quarantines.Count == 0) output.WriteLine("  Чтение журнала: данные принимаются.");
+            foreach (var q in Quarantines)
+            {
+                output.WriteLine($"  Данные журнала не приняты с {Local(q.FirstSeenAt, "dd.MM HH:mm")} (опросов: {q.Polls}, последний в {Local(q.LastSeenAt, "HH:mm")}): {q.Description}. По ним ничего не решается.");
+            }
+
+            output.WriteLine($"  Пропуски без уважительной причины сегодня ({Today:dd.MM.yyyy}): учеников — {f.PupilsUnexplainedToday}, уроков — {f.LessonsUnexplainedToday}.");
+            if (f.Messages.Count == 0) output.WriteLine("  Сообщения: ни в очереди, ни за сегодня нет.");
+            foreach (var m in f.Messages)
+            {
+                output.WriteLine(m.Channel == "—"
+                    ? $"  Сообщения без канала (у представителя нет ни почты, ни телефона) за сегодня: {m.UnreachableToday}."
+                    : $"  Сообщения, {ChannelName(m.Channel)}: в очереди {m.Waiting}, отправляются {m.Sending}; за сегодня отправлено {m.SentToday}, не доставлено {m.FailedToday}.");
+            }
+
+            foreach (var pause in Pauses)
+            {
+                output.WriteLine($"  Канал «{ChannelName(pause.Channel)}» приостановлен до {Local(pause.Until, "dd.MM HH:mm")}: {Diagnostics.Redact.Contacts(pause.Reason)}.");
+            }
+
+            if (School.Adapter.Capabilities.CanWriteFlags)
+            {
+                output.WriteLine($"  Отметки для сотрудников в журнале: ждут записи {f.FlagsWaiting}, журнал отказался принять {f.FlagsRefused}.");
+            }
+
+            output.WriteLine($"  Случаи: открыто {f.OpenCases}; шагов со сроком сегодня {f.StepsDueToday}, просрочено {f.StepsOverdue}.");
         }
 
-        return unhealthy ? ExitCodes.Unreachable : ExitCodes.Ok;
+        private string LastPollText()
+        {
+            if (LastPoll is not { } poll) return "ещё не было.";
+            var at = Local(poll.StartedAt);
+            var text = poll.Outcome switch
+            {
+                PollOutcome.Running => $"начат {at} и не завершён (идёт сейчас или служба была остановлена во время опроса).",
+                PollOutcome.Ok => $"{at}, успешно; изменилось отметок: {poll.ChangedMarks}.",
+                PollOutcome.Skipped => $"{at}, не учебный день — журнал не читался.",
+                PollOutcome.Quarantined => $"{at}, прочитан, но данные не приняты (см. ниже); ничего не решено.",
+                PollOutcome.Failed => $"{at}, журнал не прочитан ({Failure(poll.Failure)}): {Diagnostics.Redact.Contacts(poll.Detail ?? "")}. Ничего не решено; неудачных опросов подряд: {poll.FailuresInRow}.",
+                _ => $"{at}, непредвиденная ошибка ({poll.Detail}); ничего не решено; неудачных опросов подряд: {poll.FailuresInRow}.",
+            };
+            return poll.Outcome is PollOutcome.Failed or PollOutcome.Crashed
+                ? text + (poll.LastOkAt is { } ok ? $" Последний успешный опрос: {Local(ok)}." : " Успешных опросов ещё не было.")
+                : text;
+        }
+
+        private static string Failure(string? kind) =>
+            Enum.TryParse<Abstractions.Journals.JournalFailure>(kind, out var failure) ? ConsoleText.Describe(failure) : "сбой";
+
+        private static string ChannelName(string channel) => channel switch
+        {
+            "Email" => "электронная почта",
+            "Sms" => "SMS",
+            _ => channel,
+        };
+
+        public object ToJson() => new
+        {
+            id = School.Id,
+            name = School.Ref.Name,
+            adapter = School.Ref.AdapterKind,
+            timeZone = School.TimeZone.Id,
+            today = Today,
+            needsAttention = NeedsAttention,
+            lastPoll = LastPoll is { } p
+                ? new
+                {
+                    startedAt = LocalOffset(p.StartedAt),
+                    finishedAt = p.FinishedAt is { } fin ? LocalOffset(fin) : (DateTimeOffset?)null,
+                    outcome = p.Outcome,
+                    failure = p.Failure,
+                    detail = p.Detail is null ? null : Diagnostics.Redact.Contacts(p.Detail),
+                    changedMarks = p.ChangedMarks,
+                    failuresInRow = p.FailuresInRow,
+                    lastOkAt = p.LastOkAt is { } ok ? LocalOffset(ok) : (DateTimeOffset?)null,
+                }
+                : null,
+            nextPoll = NextPoll is { } n ? LocalOffset(n) : (DateTimeOffset?)null,
+            roster = new { readAt = Figures.RosterReadAt is { } r ? LocalOffset(r) : (DateTimeOffset?)null, pupils = Figures.Pupils, guardiansWithContacts = Figures.GuardiansWithContacts },
+            quarantines = Quarantines.Select(q => new { source = q.Source, kind = q.Kind, description = q.Description, since = LocalOffset(q.FirstSeenAt), polls = q.Polls }),
+            unexplainedToday = new { pupils = Figures.PupilsUnexplainedToday, lessons = Figures.LessonsUnexplainedToday },
+            messages = Figures.Messages.Select(m => new
+            {
+                channel = m.Channel == "—" ? null : m.Channel,
+                waiting = m.Waiting,
+                sending = m.Sending,
+                sentToday = m.SentToday,
+                failedToday = m.FailedToday,
+                unreachableToday = m.UnreachableToday,
+            }),
+            pausedChannels = Pauses.Select(x => new { channel = x.Channel, until = LocalOffset(x.Until), reason = Diagnostics.Redact.Contacts(x.Reason) }),
+            flags = School.Adapter.Capabilities.CanWriteFlags ? new { waiting = Figures.FlagsWaiting, refused = Figures.FlagsRefused } : null,
+            cases = new { open = Figures.OpenCases, stepsDueToday = Figures.StepsDueToday, stepsOverdue = Figures.StepsOverdue },
+        };
+
+        private DateTimeOffset LocalOffset(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, School.TimeZone);
     }
 }

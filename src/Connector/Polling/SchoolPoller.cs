@@ -53,6 +53,50 @@ internal sealed class SchoolPoller(
 
     public async Task<PollResult> PollAsync(string schoolId, CancellationToken cancellationToken)
     {
+        // The run is recorded for `connector status` and for logging a lasting failure with back-off; a poll cut
+        // by a stop stays "running" until the next one starts.
+        await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await PollRunRepository.StartAsync(db, schoolId, time.GetUtcNow()).ConfigureAwait(false);
+        }
+
+        PollResult result;
+        try
+        {
+            result = await PollOnceAsync(schoolId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JournalException ex)
+        {
+            await FinishAsync(schoolId, PollOutcome.Failed, 0, ex.Failure.ToString(), Diagnostics.Redact.Contacts(ex.Message)).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await FinishAsync(schoolId, PollOutcome.Crashed, 0, null, ex.GetType().Name).ConfigureAwait(false);
+            throw;
+        }
+
+        var outcome = result.Skipped ? PollOutcome.Skipped : result.Quarantine is not null ? PollOutcome.Quarantined : PollOutcome.Ok;
+        await FinishAsync(schoolId, outcome, result.ChangedMarks, null, null).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>How many polls of the school failed in a row, the last one included (0 when the last succeeded).</summary>
+    public async Task<int> FailuresInRowAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await PollRunRepository.GetAsync(db, schoolId).ConfigureAwait(false))?.FailuresInRow ?? 0;
+    }
+
+    private async Task FinishAsync(string schoolId, PollOutcome outcome, int changedMarks, string? failure, string? detail)
+    {
+        // Recorded even when the poll was cancelled meanwhile: the record is what status shows.
+        await using var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await PollRunRepository.FinishAsync(db, schoolId, time.GetUtcNow(), outcome, changedMarks, failure, detail).ConfigureAwait(false);
+    }
+
+    private async Task<PollResult> PollOnceAsync(string schoolId, CancellationToken cancellationToken)
+    {
         var school = schools.Get(schoolId);
         var now = time.GetUtcNow();
         var today = school.LocalDate(now);

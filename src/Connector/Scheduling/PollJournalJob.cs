@@ -21,8 +21,11 @@ internal sealed class PollJournalJob(SchoolPoller poller, SchoolRegistry schools
         }
         catch (JournalException ex)
         {
-            // A failure after start-up is logged and retried at the next poll; it never stops the other schools.
-            Log.PollFailed(logger, schoolId, ex.Failure.ToString(), Redact.Contacts(ex.Message));
+            // A failure after start-up is retried at the next poll and never stops the other schools. A lasting one
+            // (a refused password, a wrong setting) is logged at its 1st, 2nd, 4th, 8th… poll in a row, not every poll.
+            var inRow = await poller.FailuresInRowAsync(schoolId, cancellationToken).ConfigureAwait(false);
+            if (ex.IsTransient || inRow <= 1 || int.IsPow2(inRow)) Log.PollFailed(logger, schoolId, ex.Failure.ToString(), inRow, Redact.Contacts(ex.Message));
+            else Log.PollStillFailing(logger, schoolId, ex.Failure.ToString(), inRow);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

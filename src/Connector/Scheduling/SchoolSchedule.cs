@@ -64,6 +64,22 @@ internal static class SchoolSchedule
             .Build();
     }
 
+    /// <summary>
+    /// When the school's journal is next polled after <paramref name="now"/>: the poll trigger's own next firing that
+    /// falls on a school day (the job skips the others); null when none does within three weeks (a long holiday).
+    /// </summary>
+    public static DateTimeOffset? NextPoll(SchoolContext school, DateTimeOffset now)
+    {
+        var trigger = Triggers(school, new DeliveryOptions(), now).First();
+        var next = trigger.GetFireTimeAfter(now);
+        for (var i = 0; i < 5000 && next is { } at && at < now.AddDays(21); i++, next = trigger.GetFireTimeAfter(at))
+        {
+            if (school.IsWithinSchoolHours(at)) return at;
+        }
+
+        return null;
+    }
+
     private static IJobDetail Job<T>(JobKey key, string schoolId, string what) where T : IJob =>
         JobBuilder.Create<T>().WithIdentity(key).UsingJobData(SchoolIdKey, schoolId).StoreDurably().WithDescription($"{what}: школа {schoolId}").Build();
 

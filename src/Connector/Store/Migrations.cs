@@ -173,5 +173,17 @@ internal static class Migrations
             -- A flag that could not be written is tried again from this time on, with back-off.
             ALTER TABLE journal_flags ADD COLUMN next_attempt_at TEXT NULL;
             """),
+        (6, "status", """
+            -- The last poll of each school and how it ended, for `connector status` and for logging a lasting
+            -- failure once and then with back-off. No personal data: the detail is the adapter's redacted message.
+            CREATE TABLE poll_runs (
+                school_id TEXT NOT NULL PRIMARY KEY,
+                started_at TEXT NOT NULL, finished_at TEXT NULL,
+                outcome TEXT NOT NULL,                -- running | ok | skipped | quarantined | failed | crashed
+                failure TEXT NULL, detail TEXT NULL,  -- the journal's failure kind and message, when it failed
+                changed_marks INTEGER NOT NULL DEFAULT 0,
+                failures_in_row INTEGER NOT NULL DEFAULT 0,
+                last_ok_at TEXT NULL);
+            """),
     ];
 }

@@ -1,0 +1,64 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Connector.Store;
+
+/// <summary>How a poll of a school ended.</summary>
+internal enum PollOutcome
+{
+    /// <summary>Started and not finished: running now, or the process died during it.</summary>
+    Running,
+    Ok,
+    /// <summary>Not a school day: nothing was read.</summary>
+    Skipped,
+    /// <summary>Read, but the read was not accepted (README, "A read is judged before it decides"): nothing decided.</summary>
+    Quarantined,
+    /// <summary>The journal could not be read (its failure kind is kept).</summary>
+    Failed,
+    /// <summary>An unexpected error; nothing decided.</summary>
+    Crashed,
+}
+
+/// <summary>The last poll of each school: when it started and ended, how, and how many failures in a row.</summary>
+internal static class PollRunRepository
+{
+    public sealed record Stored(
+        string SchoolId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, PollOutcome Outcome, string? Failure, string? Detail,
+        int ChangedMarks, int FailuresInRow, DateTimeOffset? LastOkAt);
+
+    public static Task StartAsync(SqliteConnection db, string schoolId, DateTimeOffset now) => db.ExecuteAsync(
+        """
+        INSERT INTO poll_runs (school_id, started_at, outcome) VALUES (@schoolId, @now, 'running')
+        ON CONFLICT (school_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL, outcome = 'running'
+        """,
+        new { schoolId, now = StoreTime.Format(now) });
+
+    /// <summary>Records how the poll ended; returns the failures in a row, this one included (0 after a success).</summary>
+    public static Task<long> FinishAsync(SqliteConnection db, string schoolId, DateTimeOffset now, PollOutcome outcome, int changedMarks, string? failure = null, string? detail = null)
+    {
+        var failed = outcome is PollOutcome.Failed or PollOutcome.Crashed;
+        return db.ExecuteScalarAsync<long>(
+            """
+            UPDATE poll_runs SET finished_at = @now, outcome = @outcome, failure = @failure, detail = @detail, changed_marks = @changedMarks,
+                failures_in_row = CASE WHEN @failed THEN failures_in_row + 1 ELSE 0 END,
+                last_ok_at = CASE WHEN @failed THEN last_ok_at ELSE @now END
+            WHERE school_id = @schoolId
+            RETURNING failures_in_row
+            """,
+            new { schoolId, now = StoreTime.Format(now), outcome = Name(outcome), failure, detail, changedMarks, failed });
+    }
+
+    public static async Task<Stored?> GetAsync(SqliteConnection db, string schoolId)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<(string Started, string? Finished, string Outcome, string? Failure, string? Detail, long Changed, long InRow, string? LastOk)?>(
+            "SELECT started_at, finished_at, outcome, failure, detail, changed_marks, failures_in_row, last_ok_at FROM poll_runs WHERE school_id = @schoolId",
+            new { schoolId }).ConfigureAwait(false);
+        if (row is not { } r) return null;
+        return new Stored(
+            schoolId, StoreTime.ParseInstant(r.Started), r.Finished is null ? null : StoreTime.ParseInstant(r.Finished),
+            Enum.Parse<PollOutcome>(r.Outcome, ignoreCase: true), r.Failure, r.Detail, (int)r.Changed, (int)r.InRow,
+            r.LastOk is null ? null : StoreTime.ParseInstant(r.LastOk));
+    }
+
+    private static string Name(PollOutcome outcome) => outcome.ToString().ToLowerInvariant();
+}
