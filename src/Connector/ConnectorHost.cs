@@ -111,6 +111,13 @@ internal static class ConnectorHost
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<ScheduleRegistrar>();
+        services.AddHostedService<Diagnostics.LifecycleLog>();
+
+        // Under systemd: Type=notify readiness and stopping, and log lines with priority prefixes (<4> for a
+        // warning), so that `journalctl -p warning` works. As a Windows service: its lifetime and the Event Log.
+        // Each does nothing when the process is not run by that service manager.
+        services.AddSystemd();
+        services.AddWindowsService(o => o.ServiceName = "Connector");
         return builder.Build();
     }
 }

@@ -98,4 +98,10 @@ internal static partial class Log
 
     [LoggerMessage(3001, LogLevel.Information, "Scheduled school {SchoolId} ({TimeZone}): poll every {Interval} min {Start}–{End} school-local; outbox every {Delivery} s")]
     public static partial void Scheduled(ILogger logger, string schoolId, string timeZone, int interval, string start, string end, int delivery);
+
+    [LoggerMessage(5001, LogLevel.Information, "Connector {Version} started: home {Home}, store {Store}, schools: {Schools}; channels: {Channels}")]
+    public static partial void ServiceStarted(ILogger logger, string version, string home, string store, string schools, string channels);
+
+    [LoggerMessage(5002, LogLevel.Information, "Connector {Version} stopped")]
+    public static partial void ServiceStopped(ILogger logger, string version);
 }

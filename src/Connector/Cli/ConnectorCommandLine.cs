@@ -90,6 +90,10 @@ internal static class ConnectorCommandLine
         };
         status.SetAction((r, ct) => StatusCommand.RunAsync(r.GetValue(home), r.GetValue(statusSchool), r.GetValue(statusJson), ct));
 
+        var backupOut = new Option<string?>("--out") { HelpName = "файл", Description = "Куда записать копию; по умолчанию data/backups/connector-<дата-время>.db." }.NotBlank();
+        var backup = new Command("backup", "Записать согласованную копию базы, не останавливая службу (перед обновлением или по расписанию).") { backupOut };
+        backup.SetAction((r, ct) => BackupCommand.RunAsync(r.GetValue(home), r.GetValue(backupOut), ct));
+
         var templateOut = new Option<string>("--out") { HelpName = "файл", Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" }.NotBlank();
         var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };
         template.SetAction(r => ContactsCommand.Template(r.GetValue(templateOut)!));
@@ -97,7 +101,7 @@ internal static class ConnectorCommandLine
 
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, status, demo, consent, cases, digest, report, sgo, contactsCommand,
+            home, run, once, check, status, backup, demo, consent, cases, digest, report, sgo, contactsCommand,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

@@ -33,7 +33,9 @@ internal static class RussianCommandLine
             return ExitCodes.Configuration;
         }
 
-        return await result.InvokeAsync().ConfigureAwait(false);
+        // On SIGTERM (systemd stop) or Ctrl+C the command's token is cancelled and the service stops in order; only
+        // if it has not within 30 seconds is the process ended (systemd's own limit is longer).
+        return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
     }
 
     /// <summary>Refuses an empty or blank value of a text option that goes into a record or a report.</summary>

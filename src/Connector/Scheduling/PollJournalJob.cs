@@ -14,10 +14,16 @@ internal sealed class PollJournalJob(SchoolPoller poller, SchoolRegistry schools
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var schoolId = context.MergedJobDataMap.GetString(SchoolSchedule.SchoolIdKey)!;
-        if (!schools.Get(schoolId).IsWithinSchoolHours(time.GetUtcNow())) return;
+        context.Result = await PollAsync(schoolId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One scheduled poll of the school: null outside its hours and when the poll failed (which is logged).</summary>
+    internal async Task<PollResult?> PollAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        if (!schools.Get(schoolId).IsWithinSchoolHours(time.GetUtcNow())) return null;
         try
         {
-            context.Result = await poller.PollAsync(schoolId, cancellationToken).ConfigureAwait(false);
+            return await poller.PollAsync(schoolId, cancellationToken).ConfigureAwait(false);
         }
         catch (JournalException ex)
         {
@@ -31,5 +37,7 @@ internal sealed class PollJournalJob(SchoolPoller poller, SchoolRegistry schools
         {
             Log.PollCrashed(logger, schoolId, ex);
         }
+
+        return null;
     }
 }

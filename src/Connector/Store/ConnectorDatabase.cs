@@ -61,6 +61,24 @@ internal sealed class ConnectorDatabase
         return connection;
     }
 
+    /// <summary>
+    /// Copies the database, consistent, into <paramref name="target"/> (a new file, readable by the service alone)
+    /// while the service may be writing to it: SQLite's online backup, which sees one committed state.
+    /// </summary>
+    public async Task BackupAsync(string target, CancellationToken cancellationToken)
+    {
+        Notifier.PrivateFiles.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+        Notifier.PrivateFiles.Touch(target);
+        await using var source = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var copy = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString()))
+        {
+            await copy.OpenAsync(cancellationToken).ConfigureAwait(false);
+            source.BackupDatabase(copy);
+            // The copy is one file: no -wal beside it to lose when it is moved.
+            await copy.ExecuteAsync("PRAGMA journal_mode = DELETE").ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction, committed only if it returns.</summary>
     public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
