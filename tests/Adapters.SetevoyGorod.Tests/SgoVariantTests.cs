@@ -205,7 +205,7 @@ public sealed class SgoVariantTests : IAsyncLifetime
 
         var (index, problem) = Assert.Single(problems);
         Assert.Equal(1, index);
-        Assert.StartsWith("Connector:Schools:1:Adapter:RequestsPerMinute: 30, but Connector:Schools:0:Adapter:RequestsPerMinute is 6000", problem, StringComparison.Ordinal);
+        Assert.StartsWith("Connector:Schools:1:Adapter:RequestsPerMinute: 30, а в Connector:Schools:0:Adapter:RequestsPerMinute — 6000", problem, StringComparison.Ordinal);
     }
 
     private int Add(int classId, string className, string name, params SgoParentData[] parents)

@@ -7,7 +7,7 @@ using Connector.Abstractions.Schools;
 namespace Connector.Adapters.Generic.Files;
 
 /// <summary>
-/// A journal kept as a folder of CSV exports (format in README, "The file journal"). Rows stamped with a
+/// A journal kept as a folder of CSV exports (format in docs/file-journal.md). Rows stamped with a
 /// recorded_at or taken_at later than now are not yet visible, so a folder can also hold a day as it happened.
 /// Flags are appended to flags.csv in the same folder.
 /// </summary>

@@ -8,7 +8,7 @@ using Connector.Notifier.Templates;
 namespace Connector.Polling;
 
 /// <summary>
-/// Judges a read of the journal before anything is decided from it (README, "A read is judged before it decides").
+/// Judges a read of the journal before anything is decided from it (docs/file-journal.md, "A read is judged before it decides").
 /// A read with rows that could not be read whole, or one that lost a large share of what the store holds, is
 /// quarantined; a pure function of the read, the store and the settings.
 /// </summary>

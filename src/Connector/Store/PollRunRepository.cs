@@ -11,7 +11,7 @@ internal enum PollOutcome
     Ok,
     /// <summary>Not a school day: nothing was read.</summary>
     Skipped,
-    /// <summary>Read, but the read was not accepted (README, "A read is judged before it decides"): nothing decided.</summary>
+    /// <summary>Read, but the read was not accepted (docs/file-journal.md, "A read is judged before it decides"): nothing decided.</summary>
     Quarantined,
     /// <summary>The journal could not be read (its failure kind is kept).</summary>
     Failed,

@@ -137,7 +137,7 @@ public sealed class FileJournalAdapterTests : IDisposable
         var error = await Assert.ThrowsAsync<JournalException>(() => adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None));
 
         Assert.Equal(JournalFailure.Configuration, error.Failure);
-        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: the folder", error.Message);
+        Assert.StartsWith("Connector:Schools:0:Adapter:Folder: папки «", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
