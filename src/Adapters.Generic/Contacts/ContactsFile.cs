@@ -1,5 +1,5 @@
+using Connector.Abstractions.Notifications;
 using System.Globalization;
-using System.Net.Mail;
 using System.Text;
 using Connector.Abstractions.Schools;
 using Connector.Adapters.Generic.Files;
@@ -103,7 +103,7 @@ public static class ContactsFile
             }
 
             string? email = Cell("email") is { Length: > 0 } e ? e : null;
-            if (email is not null && !MailAddress.TryCreate(email, out _))
+            if (email is not null && !EmailAddress.IsValid(email))
             {
                 problems.Add(Note("email", "адрес электронной почты неверен; представитель принят без него"));
                 email = null;

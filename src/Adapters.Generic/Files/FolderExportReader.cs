@@ -1,5 +1,5 @@
+using Connector.Abstractions.Notifications;
 using System.Globalization;
-using System.Net.Mail;
 using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Schools;
 
@@ -86,7 +86,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             if (!seen.Add(id)) { problems.Add(row.Problem("id", "the guardian id appears twice; the first row is kept")); continue; }
 
             string? email = row["email"].Length == 0 ? null : row["email"];
-            if (email is not null && !MailAddress.TryCreate(email, out _))
+            if (email is not null && !EmailAddress.IsValid(email))
             {
                 problems.Add(row.Note("email", "the e-mail address is not valid; the guardian is kept without it"));
                 email = null;

@@ -1,5 +1,5 @@
+using Connector.Abstractions.Notifications;
 using System.Globalization;
-using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
@@ -154,7 +154,7 @@ internal sealed partial class ConfigurationValidator(
     private static void ValidateEmail(EmailOptions email, List<string> problems)
     {
         const string section = EmailOptions.SectionName;
-        if (!MailAddress.TryCreate(email.From, out _))
+        if (!EmailAddress.IsValid(email.From))
         {
             problems.Add($"{section}:From: «{email.From}» — не адрес электронной почты");
         }
@@ -164,7 +164,11 @@ internal sealed partial class ConfigurationValidator(
         var smtp = email.Smtp;
         if (string.IsNullOrWhiteSpace(smtp.Host)) problems.Add($"{section}:Smtp:Host: не задан; укажите почтовый сервер (или {section}:Transport = Pickup)");
         if (smtp.Port is < 1 or > 65535) problems.Add($"{section}:Smtp:Port: {smtp.Port} — не номер порта (1–65535)");
-        if (smtp.Port == 465) problems.Add($"{section}:Smtp:Port: 465 (TLS с самого начала) встроенный клиент SMTP не поддерживает; укажите 587 и StartTls");
+        if (smtp.Connections is < 1 or > 16) problems.Add($"{section}:Smtp:Connections: {smtp.Connections} вне допустимого диапазона 1–16");
+        if (smtp.TrustedCertificateSha256.Length > 0 && !Sha256Pattern().IsMatch(smtp.TrustedCertificateSha256))
+        {
+            problems.Add($"{section}:Smtp:TrustedCertificateSha256: нужен отпечаток SHA-256 сертификата сервера — 64 шестнадцатеричные цифры (двоеточия допустимы)");
+        }
         if (email.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {email.MessagesPerMinute} вне допустимого диапазона 1–10000");
         if (smtp.TimeoutSeconds is < 1 or > 600) problems.Add($"{section}:Smtp:TimeoutSeconds: {smtp.TimeoutSeconds} вне допустимого диапазона 1–600");
         if (smtp.UserName.Length > 0 && smtp.Password.Length == 0)
@@ -221,7 +225,7 @@ internal sealed partial class ConfigurationValidator(
         if (school.ReadChecks.ConfirmLossMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmLossMinutes: {school.ReadChecks.ConfirmLossMinutes} вне допустимого диапазона 0–1440");
         if (school.ReadChecks.ConfirmVanishedMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmVanishedMinutes: {school.ReadChecks.ConfirmVanishedMinutes} вне допустимого диапазона 0–1440");
         if (school.DaysPerWeek is not (5 or 6)) problems.Add($"{path}:DaysPerWeek: {school.DaysPerWeek}: должно быть 5 или 6");
-        if (school.ReplyTo is { Length: > 0 } replyTo && !MailAddress.TryCreate(replyTo, out _)) problems.Add($"{path}:ReplyTo: «{replyTo}» — не адрес электронной почты");
+        if (school.ReplyTo is { Length: > 0 } replyTo && !EmailAddress.IsValid(replyTo)) problems.Add($"{path}:ReplyTo: «{replyTo}» — не адрес электронной почты");
         for (var h = 0; h < school.Holidays.Count; h++)
         {
             if (SchoolCalendar.ParseRange(school.Holidays[h]) is null)
@@ -249,7 +253,7 @@ internal sealed partial class ConfigurationValidator(
     private static void ValidateStaff(StaffOptions staff, string path, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(staff.Id)) problems.Add($"{path}:Id: не задан");
-        if (!MailAddress.TryCreate(staff.Email, out _)) problems.Add($"{path}:Email: «{staff.Email}» — не адрес электронной почты");
+        if (!EmailAddress.IsValid(staff.Email)) problems.Add($"{path}:Email: «{staff.Email}» — не адрес электронной почты");
         for (var r = 0; r < staff.Roles.Count; r++)
         {
             if (!Enum.TryParse<StaffRole>(staff.Roles[r], ignoreCase: true, out var role) || int.TryParse(staff.Roles[r], out _))
@@ -291,4 +295,7 @@ internal sealed partial class ConfigurationValidator(
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.IgnoreCase)]
     private static partial Regex SchoolIdPattern();
+
+    [GeneratedRegex("^([0-9a-f]{2}:?){31}[0-9a-f]{2}$", RegexOptions.IgnoreCase)]
+    private static partial Regex Sha256Pattern();
 }

@@ -1,4 +1,4 @@
-using System.Net.Mail;
+using Connector.Abstractions.Notifications;
 using Connector.Abstractions.Schools;
 using Connector.Notifier.Sms;
 
@@ -50,7 +50,7 @@ internal sealed record GuardianContact(string? Email, string? Phone, string? Pho
 
     public static GuardianContact From(string? email, string? phone, string? preferred, IEnumerable<string> optedOut)
     {
-        var validEmail = email is not null && MailAddress.TryCreate(email, out _) ? email : null;
+        var validEmail = email is not null && EmailAddress.IsValid(email) ? email : null;
         var normalized = PhoneNumber.TryNormalize(phone, out var e164, out var problem);
         return new GuardianContact(
             validEmail,

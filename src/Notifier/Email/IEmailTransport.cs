@@ -3,8 +3,7 @@ using Connector.Abstractions.Notifications;
 namespace Connector.Notifier.Email;
 
 /// <summary>
-/// The one seam e-mail leaves through. The built-in transports use System.Net.Mail; a MailKit transport is one
-/// class implementing this interface where that library is available.
+/// The one seam e-mail leaves through: SMTP through MailKit, or the pickup folder; both build the message with MimeKit.
 /// </summary>
 public interface IEmailTransport
 {

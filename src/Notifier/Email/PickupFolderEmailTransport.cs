@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using System.Text;
 using Connector.Abstractions.Notifications;
 using Microsoft.Extensions.Options;
@@ -9,11 +8,11 @@ namespace Connector.Notifier.Email;
 /// Writes each e-mail as an .eml file named after its idempotency key, atomically (written aside, then moved in),
 /// so that after a crash the file's presence says exactly whether the message went: no repeat, no loss.
 /// </summary>
-internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options, PickupDirectory directory) : IEmailTransport
+internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options, PickupDirectory directory, TimeProvider time) : IEmailTransport
 {
     public async Task<DeliveryResult> SendAsync(EmailEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (!MailAddress.TryCreate(envelope.To, out _))
+        if (!EmailAddress.IsValid(envelope.To))
         {
             return DeliveryResult.Permanent("the recipient's address is not a valid e-mail address");
         }
@@ -29,13 +28,12 @@ internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options,
         {
             PrivateFiles.CreateDirectory(directory.Path);
             PrivateFiles.CreateDirectory(staging);
-            using (var message = MailMessageFactory.Create(envelope, options.Value))
-            using (var client = new SmtpClient { DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory, PickupDirectoryLocation = staging })
+            var written = Path.Combine(staging, "message.eml");
+            using (var message = MimeMessageFactory.Create(envelope, options.Value, time.GetUtcNow()))
             {
-                await client.SendMailAsync(message, cancellationToken).ConfigureAwait(false);
+                await message.WriteToAsync(written, cancellationToken).ConfigureAwait(false);
             }
 
-            var written = Directory.GetFiles(staging).Single();
             PrivateFiles.Restrict(written);
             File.Move(written, target, overwrite: false);
             return DeliveryResult.Accepted(envelope.MessageId, Path.GetFileName(target));

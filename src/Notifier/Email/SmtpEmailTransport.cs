@@ -1,139 +1,214 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Mail;
+using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Connector.Abstractions.Notifications;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
 
 namespace Connector.Notifier.Email;
 
 /// <summary>
-/// Sends through an SMTP server with System.Net.Mail: STARTTLS and AUTH, one connection per message (what the
-/// built-in client does). After a crash between the server's "250 OK" and the connector recording it, SMTP gives no
-/// way to ask whether the message went, so such a message is sent once more (see README, "Delivery guarantees").
+/// Sends through an SMTP server with MailKit: STARTTLS (587) or implicit TLS (465), AUTH, and connections kept open
+/// and reused for many messages, up to <see cref="SmtpOptions.Connections"/> at once. A connection idle for a minute
+/// is closed before it is used again (servers drop idle ones). After a crash between the server's "250 OK" and the
+/// connector recording it, SMTP gives no way to ask whether the message went, so such a message is sent once more,
+/// with the same Message-ID (see README, "Delivery guarantees").
 /// </summary>
-internal sealed class SmtpEmailTransport(IOptions<EmailOptions> options) : IEmailTransport
+internal sealed class SmtpEmailTransport(IOptions<EmailOptions> options, TimeProvider time) : IEmailTransport, IAsyncDisposable
 {
+    private static readonly TimeSpan IdleLimit = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentBag<Connection> idle = [];
+    private readonly Lazy<SemaphoreSlim> slots = new(() => new SemaphoreSlim(Math.Clamp(options.Value.Smtp.Connections, 1, 16)));
+    private int opened;
+
     private EmailOptions Options => options.Value;
+
+    private SmtpOptions Smtp => options.Value.Smtp;
+
+    /// <summary>How many connections this transport has opened since it started (for the benchmark and the tests).</summary>
+    public int ConnectionsOpened => Volatile.Read(ref opened);
 
     public async Task<DeliveryResult> SendAsync(EmailEnvelope envelope, CancellationToken cancellationToken)
     {
-        if (!MailAddress.TryCreate(envelope.To, out _))
+        if (!EmailAddress.IsValid(envelope.To))
         {
             return DeliveryResult.Permanent("the recipient's address is not a valid e-mail address");
         }
 
-        var smtp = Options.Smtp;
-        using var message = MailMessageFactory.Create(envelope, Options);
-        using var client = new SmtpClient(smtp.Host, smtp.Port)
-        {
-            EnableSsl = smtp.StartTls,
-            DeliveryMethod = SmtpDeliveryMethod.Network,
-            Timeout = smtp.TimeoutSeconds * 1000,
-        };
-        if (smtp.UserName.Length > 0)
-        {
-            client.Credentials = new NetworkCredential(smtp.UserName, smtp.Password);
-        }
-
+        using var message = MimeMessageFactory.Create(envelope, Options, time.GetUtcNow());
+        await slots.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Connection? connection = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(smtp.TimeoutSeconds));
+        timeout.CancelAfter(TimeSpan.FromSeconds(Smtp.TimeoutSeconds));
         try
         {
-            await client.SendMailAsync(message, timeout.Token).ConfigureAwait(false);
-            return DeliveryResult.Accepted(envelope.MessageId, $"{smtp.Host}:{smtp.Port}");
+            connection = await TakeAsync(timeout.Token).ConfigureAwait(false);
+            await connection.Client.SendAsync(message, timeout.Token).ConfigureAwait(false);
+            connection.LastUsed = time.GetUtcNow();
+            idle.Add(connection);
+            connection = null;
+            return DeliveryResult.Accepted(envelope.MessageId, $"{Smtp.Host}:{Smtp.Port}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return DeliveryResult.Transient($"the mail server did not answer within {smtp.TimeoutSeconds} s");
+            return DeliveryResult.Transient($"the mail server did not answer within {Smtp.TimeoutSeconds} s");
         }
-        catch (SmtpFailedRecipientException ex)
+        catch (SmtpCommandException ex)
         {
-            return Classify(ex.StatusCode, ex.Message, recipient: true);
+            return Classify(ex);
         }
-        catch (SmtpException ex) when (ex.InnerException is SocketException or IOException)
+        catch (AuthenticationException ex)
         {
-            return DeliveryResult.Transient($"cannot reach the mail server {smtp.Host}:{smtp.Port}: {ex.InnerException.Message}");
+            return DeliveryResult.Configuration($"{Smtp.Host} refused the login of '{Smtp.UserName}': {ex.Message}");
         }
-        catch (SmtpException ex) when (ex.InnerException is AuthenticationException)
+        catch (SslHandshakeException ex)
         {
-            return DeliveryResult.Configuration($"TLS with {smtp.Host} failed: {ex.InnerException.Message}");
+            return DeliveryResult.Configuration($"TLS with {Smtp.Host}:{Smtp.Port} failed: {TlsProblem(ex)}");
         }
-        catch (SmtpException ex)
+        catch (NotSupportedException ex)
         {
-            return Classify(ex.StatusCode, ex.Message, recipient: false);
+            // MailKit: the server does not offer STARTTLS (or AUTH) although the settings require it.
+            return DeliveryResult.Configuration($"{Smtp.Host}:{Smtp.Port}: {ex.Message}");
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or ServiceNotConnectedException)
         {
-            // System.Net.Mail throws this when the server does not offer STARTTLS although it is required.
-            return DeliveryResult.Configuration($"{smtp.Host}: {ex.Message}");
+            return DeliveryResult.Transient($"cannot reach the mail server {Smtp.Host}:{Smtp.Port}: {ex.Message}");
+        }
+        finally
+        {
+            // A connection that failed is closed, never reused: its state after an error is not known.
+            if (connection is not null) await CloseAsync(connection).ConfigureAwait(false);
+            slots.Value.Release();
         }
     }
 
     public Task<bool?> WasAcceptedAsync(string idempotencyKey, CancellationToken cancellationToken) => Task.FromResult<bool?>(null);
 
+    /// <summary>Connects, secures and logs in the way sending will, then says so; a problem is one line naming the setting.</summary>
     public async Task<string> CheckAsync(CancellationToken cancellationToken)
     {
-        var smtp = Options.Smtp;
-        using var tcp = new TcpClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(smtp.TimeoutSeconds));
+        timeout.CancelAfter(TimeSpan.FromSeconds(Smtp.TimeoutSeconds));
+        Connection? connection = null;
         try
         {
-            await tcp.ConnectAsync(smtp.Host, smtp.Port, timeout.Token).ConfigureAwait(false);
-            using var stream = tcp.GetStream();
-            using var reader = new StreamReader(stream);
-            await using var writer = new StreamWriter(stream) { NewLine = "\r\n", AutoFlush = true };
-            var banner = await ReadReplyAsync(reader, timeout.Token).ConfigureAwait(false);
-            if (!banner.StartsWith("220", StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException($"{EmailOptions.SectionName}:Smtp:Host: {smtp.Host}:{smtp.Port} answered '{banner}' instead of 220");
-            }
-
-            await writer.WriteLineAsync("EHLO connector".AsMemory(), timeout.Token).ConfigureAwait(false);
-            var ehlo = await ReadReplyAsync(reader, timeout.Token).ConfigureAwait(false);
-            await writer.WriteLineAsync("QUIT".AsMemory(), timeout.Token).ConfigureAwait(false);
-            var hasStartTls = ehlo.Contains("STARTTLS", StringComparison.OrdinalIgnoreCase);
-            if (smtp.StartTls && !hasStartTls)
-            {
-                throw new InvalidOperationException(
-                    $"{EmailOptions.SectionName}:Smtp:StartTls: {smtp.Host}:{smtp.Port} does not offer STARTTLS; set StartTls to false only for a server on a trusted network (implicit TLS on port 465 is not supported)");
-            }
-
+            connection = await OpenAsync(timeout.Token).ConfigureAwait(false);
+            await connection.Client.NoOpAsync(timeout.Token).ConfigureAwait(false);
+            var tls = connection.Client.IsSecure ? $"TLS {connection.Client.SslProtocol}" : "без шифрования";
             return string.Create(CultureInfo.InvariantCulture,
-                $"почтовый сервер {smtp.Host}:{smtp.Port} отвечает; STARTTLS {(hasStartTls ? "есть" : "нет")}{(smtp.UserName.Length > 0 ? $", вход под {smtp.UserName}" : "")}");
+                $"почтовый сервер {Smtp.Host}:{Smtp.Port} отвечает; {tls}{(Smtp.UserName.Length > 0 ? $"; вход под {Smtp.UserName} принят" : "")}");
         }
-        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (NotSupportedException ex) when (Smtp.StartTls && ex.Message.Contains("STARTTLS", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException($"{EmailOptions.SectionName}:Smtp:Host: cannot connect to {smtp.Host}:{smtp.Port}: {ex.Message}", ex);
+            throw new InvalidOperationException(
+                $"{EmailOptions.SectionName}:Smtp:StartTls: {Smtp.Host}:{Smtp.Port} не предлагает STARTTLS; отключайте StartTls только для сервера в доверенной сети (или укажите порт 465 для TLS с самого начала)", ex);
+        }
+        catch (AuthenticationException ex)
+        {
+            throw new InvalidOperationException($"{EmailOptions.SectionName}:Smtp:UserName: {Smtp.Host} не принял вход под «{Smtp.UserName}» (проверьте пароль в CONNECTOR__Email__Smtp__Password)", ex);
+        }
+        catch (SslHandshakeException ex)
+        {
+            throw new InvalidOperationException($"{EmailOptions.SectionName}:Smtp: TLS с {Smtp.Host}:{Smtp.Port} не установлен: {TlsProblem(ex)}", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or SmtpCommandException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException($"{EmailOptions.SectionName}:Smtp:Host: не удаётся связаться с {Smtp.Host}:{Smtp.Port} ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+        finally
+        {
+            if (connection is not null) await CloseAsync(connection).ConfigureAwait(false);
         }
     }
 
-    private static async Task<string> ReadReplyAsync(StreamReader reader, CancellationToken cancellationToken)
+    public async ValueTask DisposeAsync()
     {
-        var lines = new List<string>();
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            lines.Add(line);
-            if (line.Length < 4 || line[3] != '-') break;
-        }
-
-        return string.Join(' ', lines);
+        while (idle.TryTake(out var connection)) await CloseAsync(connection).ConfigureAwait(false);
     }
 
-    private static DeliveryResult Classify(SmtpStatusCode code, string message, bool recipient)
+    private async Task<Connection> TakeAsync(CancellationToken cancellationToken)
     {
-        var detail = string.Create(CultureInfo.InvariantCulture, $"SMTP {(int)code}: {message}");
-        return (int)code switch
+        while (idle.TryTake(out var connection))
         {
-            // 5xx about the mailbox: this address will never take the message.
-            550 or 551 or 553 or 552 when recipient => DeliveryResult.Permanent(detail),
-            550 or 551 or 553 => DeliveryResult.Permanent(detail),
+            if (connection.Client.IsConnected && time.GetUtcNow() - connection.LastUsed < IdleLimit) return connection;
+            await CloseAsync(connection).ConfigureAwait(false);
+        }
+
+        return await OpenAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Connection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var client = new SmtpClient { Timeout = Smtp.TimeoutSeconds * 1000 };
+        if (Smtp.TrustedCertificateSha256 is { Length: > 0 } pinned)
+        {
+            // A school's own mail server with a certificate no authority signed: trusted by its fingerprint alone.
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == SslPolicyErrors.None || (certificate is not null && Matches(certificate, pinned));
+        }
+
+        try
+        {
+            var security = Smtp.ImplicitTls || Smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : Smtp.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+            await client.ConnectAsync(Smtp.Host, Smtp.Port, security, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref opened);
+            if (Smtp.UserName.Length > 0) await client.AuthenticateAsync(Smtp.UserName, Smtp.Password, cancellationToken).ConfigureAwait(false);
+            return new Connection(client) { LastUsed = time.GetUtcNow() };
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private static bool Matches(X509Certificate certificate, string pinned) =>
+        string.Equals(Convert.ToHexString(SHA256.HashData(certificate.GetRawCertData())), pinned.Replace(":", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+
+    private static async Task CloseAsync(Connection connection)
+    {
+        try
+        {
+            if (connection.Client.IsConnected) await connection.Client.DisconnectAsync(quit: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException or OperationCanceledException)
+        {
+            // Closing a broken connection: nothing to save.
+        }
+        finally
+        {
+            connection.Client.Dispose();
+        }
+    }
+
+    private static string TlsProblem(SslHandshakeException ex) =>
+        ex.InnerException is { } inner ? $"{ex.Message.Split('\n')[0].Trim()} ({inner.Message})" : ex.Message.Split('\n')[0].Trim();
+
+    private static DeliveryResult Classify(SmtpCommandException ex)
+    {
+        var code = (int)ex.StatusCode;
+        var detail = string.Create(CultureInfo.InvariantCulture, $"SMTP {code}: {ex.Message}");
+        return code switch
+        {
             // Authentication, relaying and sender problems need the IT person, not a retry.
             530 or 534 or 535 or 538 or 454 or 500 or 501 or 502 or 503 or 504 or 555 => DeliveryResult.Configuration(detail),
-            >= 400 and < 500 => DeliveryResult.Transient(detail),
+            _ when ex.ErrorCode == SmtpErrorCode.SenderNotAccepted && code >= 500 => DeliveryResult.Configuration(detail),
+            // 5xx about the mailbox or the message: this address will never take it.
+            >= 500 and < 600 => DeliveryResult.Permanent(detail),
             _ => DeliveryResult.Transient(detail),
         };
+    }
+
+    private sealed class Connection(SmtpClient client)
+    {
+        public SmtpClient Client { get; } = client;
+
+        public DateTimeOffset LastUsed { get; set; }
     }
 }

@@ -6,11 +6,14 @@ public sealed class SmtpOptions
     /// <summary>Host name of the mail server.</summary>
     public string Host { get; set; } = "";
 
-    /// <summary>Port: 587 (submission with STARTTLS) or 25. Implicit TLS (465) is not supported by the built-in client.</summary>
+    /// <summary>Port: 587 (submission with STARTTLS), 465 (TLS from the first byte) or 25.</summary>
     public int Port { get; set; } = 587;
 
-    /// <summary>Whether to upgrade the connection with STARTTLS (and refuse to send without it).</summary>
+    /// <summary>Whether to upgrade the connection with STARTTLS (and refuse to send without it). Port 465 is always TLS.</summary>
     public bool StartTls { get; set; } = true;
+
+    /// <summary>TLS from the first byte (SMTPS), as on port 465, where it is on whatever this says.</summary>
+    public bool ImplicitTls { get; set; }
 
     /// <summary>The account to log in with; empty for a server that needs no login.</summary>
     public string UserName { get; set; } = "";
@@ -20,4 +23,13 @@ public sealed class SmtpOptions
 
     /// <summary>How long one message may take to hand over.</summary>
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How many connections are kept open and used at once (each is reused for many messages).</summary>
+    public int Connections { get; set; } = 2;
+
+    /// <summary>
+    /// The SHA-256 fingerprint (hex) of a server certificate to trust although no authority signed it: a school's or
+    /// municipality's own mail server. Empty: only certificates the system trusts.
+    /// </summary>
+    public string TrustedCertificateSha256 { get; set; } = "";
 }

@@ -36,5 +36,6 @@ public sealed class PickupFolderEmailTransportTests : IDisposable
 
     private PickupFolderEmailTransport Transport() => new(
         Options.Create(new EmailOptions { From = "attendance@school1.example", PickupDirectory = folder }),
-        new PickupDirectory(folder));
+        new PickupDirectory(folder),
+        TimeProvider.System);
 }

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Connector.Abstractions.Notifications;
+using Connector.Abstractions.Schools;
+using Connector.Notifier.Email;
+using Connector.Testing;
+using Microsoft.Extensions.Options;
+
+// E-mail delivery to a real SMTP server (maildev on 127.0.0.1), through the connector's MailKit transport:
+// a new connection for every message (what the System.Net.Mail transport did), one connection kept and reused,
+// and four kept connections used at once. Prints messages per second; nothing is asserted.
+var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
+var maildev = new MaildevServer();
+await maildev.InitializeAsync();
+try
+{
+    Console.WriteLine($"E-mail to maildev 2.1.0 over SMTP, {count} messages per run, {Environment.ProcessorCount} cores");
+    Console.WriteLine($"{"how",-40} {"s",8} {"msgs/s",8} {"connections",12}");
+    await Run("one connection per message", parallel: 1, connections: 1, newTransportPerMessage: true, warmUp: true);
+    foreach (var run in new[] { 1, 2 })
+    {
+        await Run($"one connection per message (run {run})", parallel: 1, connections: 1, newTransportPerMessage: true);
+        await Run($"1 reused connection (run {run})", parallel: 1, connections: 1);
+        await Run($"4 reused connections (run {run})", parallel: 4, connections: 4);
+    }
+}
+finally
+{
+    await maildev.DisposeAsync();
+}
+
+async Task Run(string how, int parallel, int connections, bool newTransportPerMessage = false, bool warmUp = false)
+{
+    await maildev.ClearAsync();
+    var shared = Transport(connections);
+    var opened = 0;
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
+    {
+        while (Interlocked.Increment(ref next) is var i && i < (warmUp ? 20 : count))
+        {
+            var transport = newTransportPerMessage ? Transport(1) : shared;
+            var message = new OutgoingMessage($"absence:bench:g{i}:2026-11-09:email", ChannelKind.Email, $"parent{i}@example.com",
+                "Школа № 1: пропуск уроков 9 ноября 2026 г.", "Здравствуйте!\nПропущено: 2 урока.\n", "office@school1.example");
+            var result = await new EmailChannel(transport).SendAsync(message, CancellationToken.None);
+            if (result.Outcome != DeliveryOutcome.Accepted) throw new InvalidOperationException(result.Detail);
+            if (newTransportPerMessage)
+            {
+                Interlocked.Add(ref opened, transport.ConnectionsOpened);
+                await transport.DisposeAsync();
+            }
+        }
+    }));
+    watch.Stop();
+    opened += shared.ConnectionsOpened;
+    await shared.DisposeAsync();
+    if (warmUp) return;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{how,-40} {watch.Elapsed.TotalSeconds,8:0.00} {count / watch.Elapsed.TotalSeconds,8:0.0} {opened,12}"));
+}
+
+SmtpEmailTransport Transport(int connections) => new(Options.Create(new EmailOptions
+{
+    Transport = EmailTransportKind.Smtp,
+    From = "attendance@school1.example",
+    FromName = "Школа № 1",
+    Smtp = new SmtpOptions { Host = "127.0.0.1", Port = maildev.SmtpPort, StartTls = false, TimeoutSeconds = 30, Connections = connections },
+}), TimeProvider.System);
