@@ -13,7 +13,10 @@ namespace Connector.Adapters.SetevoyGorod;
 internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory loggers, TimeProvider? network = null, IAdapterMemory? memory = null) : IJournalAdapterFactory
 {
     private readonly ConcurrentDictionary<string, SgoServer> servers = new(StringComparer.OrdinalIgnoreCase);
+    // Waits on the network (timeouts, the server's pace) are real time even when the service's clock is a rehearsal's or the demo's.
+#pragma warning disable RS0030
     private readonly TimeProvider network = network ?? TimeProvider.System;
+#pragma warning restore RS0030
 
     public string Kind => "sgo";
 

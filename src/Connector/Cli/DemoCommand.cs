@@ -43,10 +43,10 @@ internal static class DemoCommand
         Console.WriteLine($"Журнал опрашивается каждые {schools[0].PollIntervalMinutes} мин в учебные часы; время ускорено. Письма пишутся в {paths.Resolve(email.PickupDirectory)}.");
         Console.WriteLine();
         var timeline = new DemoTimeline(host.Services, Console.Out);
-        var started = TimeProvider.System.GetTimestamp();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await new ReplayDriver(host, clock).RunAsync(options.Demo.From, options.Demo.To, timeline.StepAsync, cancellationToken).ConfigureAwait(false);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        timeline.PrintSummary(TimeProvider.System.GetElapsedTime(started));
+        timeline.PrintSummary(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return ExitCodes.Ok;
     }
 

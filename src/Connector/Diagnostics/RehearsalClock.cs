@@ -7,6 +7,8 @@ namespace Connector.Diagnostics;
 /// ("2026-11-09T12:00:00+03:00"), a clock that starts at that instant and runs at the normal pace, so that a school
 /// day can be rehearsed (and tested) on any day. For rehearsals only: the service says so in its first line.
 /// </summary>
+// The composition root's clock: the one place in src/ that reads the system's time (BannedSymbols.txt).
+#pragma warning disable RS0030
 internal sealed class RehearsalClock : TimeProvider
 {
     public const string Variable = "CONNECTOR_NOW";
@@ -33,3 +35,4 @@ internal sealed class RehearsalClock : TimeProvider
 
     public override TimeZoneInfo LocalTimeZone => System.LocalTimeZone;
 }
+#pragma warning restore RS0030
