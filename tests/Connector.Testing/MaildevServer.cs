@@ -22,9 +22,10 @@ public sealed class MaildevServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var script = Path.Combine(RepositoryRoot.Path, "tests", "servers", "node_modules", "maildev", "bin", "maildev");
+        if (!File.Exists(script)) await TestServers.EnsureAsync();
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"maildev is not installed at {script}; run 'npm ci' in tests/servers (the test build does it)");
+            throw new InvalidOperationException($"maildev is not installed at {script}; run tests/servers/prepare.sh");
         }
 
         var start = new ProcessStartInfo("node")

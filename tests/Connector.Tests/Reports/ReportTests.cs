@@ -81,6 +81,7 @@ public sealed class ReportTests : IDisposable
 
         // A real office suite must open it: LibreOffice converts it to PDF (installed by .ci/run and the test build).
         var pdf = Path.Combine(install.Home, "pdf");
+        if (!File.Exists("/usr/bin/soffice")) await TestServers.EnsureAsync();
         var soffice = Process.Start(new ProcessStartInfo("soffice", ["--headless", "--convert-to", "pdf", "--outdir", pdf, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         await soffice.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
         Assert.True(new FileInfo(Path.Combine(pdf, "baley.pdf")).Length > 1000, "LibreOffice did not convert the report");
