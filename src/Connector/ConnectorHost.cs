@@ -94,6 +94,7 @@ internal static class ConnectorHost
         services.AddSingleton<SchoolPoller>();
         services.AddSingleton<NoticeRouting>();
         services.AddSingleton<Digest.DigestBuilder>();
+        services.AddSingleton<Digest.DigestRenderer>();
         services.AddSingleton<Reports.ReportBuilder>();
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<DeliveryGate>();

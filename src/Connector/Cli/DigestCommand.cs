@@ -28,8 +28,9 @@ internal static class DigestCommand
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(cancellationToken).ConfigureAwait(false);
         var model = await host.Services.GetRequiredService<DigestBuilder>().BuildAsync(db, null, school, staff, school.LocalDate(now), now).ConfigureAwait(false);
         var file = Path.GetFullPath(output ?? $"digest-{schoolId}-{staff.Id}.html");
-        await File.WriteAllTextAsync(file, DigestRenderer.Html(model), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.ChangeExtension(file, ".txt"), DigestRenderer.Text(model), cancellationToken).ConfigureAwait(false);
+        var (_, text, html) = host.Services.GetRequiredService<DigestRenderer>().Render(model);
+        await File.WriteAllTextAsync(file, html, cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.ChangeExtension(file, ".txt"), text, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"Сводка для {staff.FullName} ({model.Scope}) на {model.Date:dd.MM.yyyy} записана: {file} и {Path.ChangeExtension(file, ".txt")}. Ничего не отправлено.");
         return ExitCodes.Ok;
     }

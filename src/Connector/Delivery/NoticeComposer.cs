@@ -15,10 +15,11 @@ namespace Connector.Delivery;
 /// still absent that day without a recorded reason; for a correction, the children whose marks changed. Nobody
 /// left → nothing to send. The template is <c>{kind}.{channel}</c> in config/templates.
 /// </summary>
-internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBuilder digests)
+internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBuilder digests, Digest.DigestRenderer digestRenderer)
 {
     public static IEnumerable<string> TemplatesFor(IEnumerable<ChannelKind> channels) =>
-        channels.SelectMany(c => new[] { $"{OutboxWriter.Absence}.{Name(c)}", $"{OutboxWriter.Correction}.{Name(c)}" });
+        channels.SelectMany(c => new[] { $"{OutboxWriter.Absence}.{Name(c)}", $"{OutboxWriter.Correction}.{Name(c)}" })
+            .Concat([Digest.DigestRenderer.TextTemplate, Digest.DigestRenderer.HtmlTemplate]);
 
     public async Task<Composition> ComposeAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today, DateTimeOffset now)
     {
@@ -124,8 +125,8 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         if (staff is null) return Composition.NoAddress("сотрудника больше нет в настройках школы");
         var model = await digests.BuildAsync(db, tx, school, staff, StoreTime.ParseDate(message.Date), now).ConfigureAwait(false);
         if (model.IsEmpty && !school.Options.DigestWhenNothing) return Composition.NothingToTell;
-        var outgoing = new OutgoingMessage(message.IdempotencyKey, ChannelKind.Email, staff.Email,
-            Digest.DigestRenderer.Subject(model), Digest.DigestRenderer.Text(model), null, Digest.DigestRenderer.Html(model));
+        var (subject, text, html) = digestRenderer.Render(model);
+        var outgoing = new OutgoingMessage(message.IdempotencyKey, ChannelKind.Email, staff.Email, subject, text, null, html);
         return Composition.Ready(new ComposedNotice(outgoing, new Dictionary<string, IReadOnlyList<int>>()));
     }
 

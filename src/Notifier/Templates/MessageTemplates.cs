@@ -12,6 +12,7 @@ public sealed class MessageTemplates
     private const string SubjectPrefix = "Subject:";
     private readonly string directory;
     private readonly IHandlebars handlebars;
+    private readonly IHandlebars html;
     private readonly Lock sync = new();
     private readonly Dictionary<string, (DateTime Stamp, HandlebarsTemplate<object, object> Subject, HandlebarsTemplate<object, object> Body, bool HasSubject)> cache = [];
 
@@ -19,12 +20,17 @@ public sealed class MessageTemplates
     public MessageTemplates(string directory)
     {
         this.directory = directory;
+        // Text templates (e-mail text, SMS) print values as they are; an HTML template ({name}.html.hbs) escapes them.
         handlebars = Handlebars.Create(new HandlebarsConfiguration { NoEscape = true });
-        handlebars.RegisterHelper("plural", (output, _, arguments) =>
+        html = Handlebars.Create(new HandlebarsConfiguration());
+        foreach (var engine in new[] { handlebars, html })
         {
-            var count = Convert.ToInt64(arguments[0], CultureInfo.InvariantCulture);
-            output.WriteSafeString(RussianText.Plural(count, $"{arguments[1]}", $"{arguments[2]}", $"{arguments[3]}"));
-        });
+            engine.RegisterHelper("plural", (output, _, arguments) =>
+            {
+                var count = Convert.ToInt64(arguments[0], CultureInfo.InvariantCulture);
+                output.WriteSafeString(RussianText.Plural(count, $"{arguments[1]}", $"{arguments[2]}", $"{arguments[3]}"));
+            });
+        }
     }
 
     /// <summary>The folder the templates are read from.</summary>
@@ -84,7 +90,8 @@ public sealed class MessageTemplates
 
             try
             {
-                var entry = (stamp, handlebars.Compile(subject), handlebars.Compile(text), hasSubject);
+                var engine = name.EndsWith(".html", StringComparison.Ordinal) ? html : handlebars;
+                var entry = (stamp, engine.Compile(subject), engine.Compile(text), hasSubject);
                 cache[name] = entry;
                 return entry;
             }

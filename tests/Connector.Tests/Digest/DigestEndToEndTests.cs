@@ -98,7 +98,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         clock.Set(new DateTimeOffset(nextMonday.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
         var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
         await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
-        var social = new HtmlParser().ParseDocument(Connector.Digest.DigestRenderer.Html(
+        var social = new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(
             await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[1], nextMonday, clock.GetUtcNow())));
 
         Assert.Equal(["Петров Иван Сергеевич|7Б|Красная зона (п. 1.7): свыше 60 % или более 40 часов за четверть|2-я четверть 2026/2027: 100 % уроков без уважительной причины"], Rows(social, "breaches"));
@@ -125,7 +125,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
 
         var model = await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[0], date, clock.GetUtcNow());
 
-        Assert.Equal([due], Rows(new HtmlParser().ParseDocument(Connector.Digest.DigestRenderer.Html(model)), "reports"));
+        Assert.Equal([due], Rows(new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(model)), "reports"));
     }
 
     public void Dispose() => install.Dispose();

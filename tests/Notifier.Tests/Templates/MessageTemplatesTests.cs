@@ -65,6 +65,20 @@ public sealed class MessageTemplatesTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public void AnHtmlTemplate_EscapesEveryValue_AndATextTemplatePrintsItAsWritten()
+    {
+        var folder = Directory.CreateTempSubdirectory("connector-templates-").FullName;
+        File.WriteAllText(Path.Combine(folder, "page.html.hbs"), "<p>{{Name}}</p>");
+        File.WriteAllText(Path.Combine(folder, "page.email.hbs"), "{{Name}}");
+        var templates = new MessageTemplates(folder);
+        var model = new { Name = "Иванов <script>alert(1)</script> & «сын»" };
+
+        Assert.Equal("<p>Иванов &lt;script&gt;alert(1)&lt;/script&gt; &amp; «сын»</p>", templates.Render("page.html", model).Body);
+        Assert.Equal("Иванов <script>alert(1)</script> & «сын»", templates.Render("page.email", model).Body);
+        Directory.Delete(folder, recursive: true);
+    }
+
     private static AbsenceNoticeModel Notice(params AbsentPupilModel[] pupils) =>
         new("Школа № 1", "Школа № 1", "+7 (900) 000-00-01", "Мария Ивановна", "9 ноября 2026 г.", "09.11", "понедельник", true, pupils);
 
