@@ -31,15 +31,15 @@ public static class NotifierServiceCollectionExtensions
         switch (smsGateway)
         {
             case SmsGatewayKind.SmsRu:
-                services.AddHttpClient<SmsRuChannel>();
-                services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmsRuChannel>());
+                services.AddHttpClient(SmsGatewayChannel.ClientName);
+                services.AddSingleton<INotificationChannel, SmsRuChannel>();
                 break;
             case SmsGatewayKind.File:
                 services.AddSingleton<INotificationChannel, SmsFileChannel>();
                 break;
             case SmsGatewayKind.Smsc:
-                services.AddHttpClient<SmscChannel>();
-                services.AddSingleton<INotificationChannel>(sp => sp.GetRequiredService<SmscChannel>());
+                services.AddHttpClient(SmsGatewayChannel.ClientName);
+                services.AddSingleton<INotificationChannel, SmscChannel>();
                 break;
         }
 

@@ -7,13 +7,26 @@ using Microsoft.Extensions.Options;
 
 namespace Connector.Notifier.Sms;
 
+/// <summary>The three calls a gateway answers.</summary>
+internal enum SmsCall
+{
+    Send,
+    Status,
+    Balance,
+}
+
 /// <summary>
 /// What both gateways share: the number normalised to E.164, the text checked against the segment limit before it
-/// costs anything, one POST with a timeout, and every failure mapped to permanent, transient or configuration.
-/// A gateway's own protocol lives in its subclass.
+/// costs anything, one POST with a timeout through the gateway's Refit interface, and every failure mapped to
+/// permanent, transient or configuration. A gateway's own protocol lives in its subclass. Each call takes a fresh
+/// client from <see cref="IHttpClientFactory"/>, so its handlers rotate although the channel lives for the process.
+/// No call is retried here: a repeated send could be a second SMS; the outbox retries with back-off.
 /// </summary>
-internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> options) : INotificationChannel, IDeliveryStatusSource
+internal abstract class SmsGatewayChannel(IHttpClientFactory clients, IOptions<SmsOptions> options) : INotificationChannel, IDeliveryStatusSource
 {
+    /// <summary>The named client the gateways' calls go through.</summary>
+    public const string ClientName = "sms-gateway";
+
     protected SmsOptions Options => options.Value;
 
     public ChannelKind Kind => ChannelKind.Sms;
@@ -31,7 +44,7 @@ internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> 
             return DeliveryResult.Configuration($"the text takes {segments} SMS, more than {SmsOptions.SectionName}:MaxSegments = {Options.MaxSegments}; shorten the template");
         }
 
-        var answer = await PostAsync(SendPath, SendForm(message, e164[1..]), cancellationToken).ConfigureAwait(false);
+        var answer = await PostAsync(SmsCall.Send, SendForm(message, e164[1..]), cancellationToken).ConfigureAwait(false);
         return answer.Failure ?? ParseSend(answer.Json!.Value, e164[1..]);
     }
 
@@ -40,14 +53,14 @@ internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> 
     public async Task<IReadOnlyDictionary<string, DeliveryStatus>> GetStatusesAsync(IReadOnlyList<SentMessageRef> messages, CancellationToken cancellationToken)
     {
         if (messages.Count == 0) return new Dictionary<string, DeliveryStatus>();
-        var answer = await PostAsync(StatusPath, StatusForm(messages), cancellationToken).ConfigureAwait(false);
+        var answer = await PostAsync(SmsCall.Status, StatusForm(messages), cancellationToken).ConfigureAwait(false);
         if (answer.Failure is { } failure) throw new DeliveryStatusUnavailableException($"{Options.Gateway}: {failure.Detail}");
         return ParseStatuses(answer.Json!.Value);
     }
 
     public async Task<string> CheckAsync(CancellationToken cancellationToken)
     {
-        var answer = await PostAsync(BalancePath, BalanceForm(), cancellationToken).ConfigureAwait(false);
+        var answer = await PostAsync(SmsCall.Balance, BalanceForm(), cancellationToken).ConfigureAwait(false);
         if (answer.Failure is { } failure)
         {
             throw new InvalidOperationException($"{SmsOptions.SectionName}: {Options.Gateway} at {Options.EffectiveBaseUrl}: {failure.Detail}");
@@ -56,11 +69,8 @@ internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> 
         return $"шлюз {Options.Gateway} ({Options.EffectiveBaseUrl}) отвечает; {DescribeBalance(answer.Json!.Value)}";
     }
 
-    protected abstract string SendPath { get; }
-
-    protected abstract string StatusPath { get; }
-
-    protected abstract string BalancePath { get; }
+    /// <summary>Makes the call through the gateway's Refit interface over <paramref name="http"/>.</summary>
+    protected abstract Task<HttpResponseMessage> CallAsync(HttpClient http, SmsCall call, Dictionary<string, string> form, CancellationToken cancellationToken);
 
     protected abstract Dictionary<string, string> SendForm(OutgoingMessage message, string digits);
 
@@ -80,14 +90,16 @@ internal abstract class SmsGatewayChannel(HttpClient http, IOptions<SmsOptions> 
     protected static int Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && (value.ValueKind == JsonValueKind.Number ? value.TryGetInt32(out var n) : int.TryParse(value.GetString(), CultureInfo.InvariantCulture, out n)) ? n : int.MinValue;
 
-    private async Task<(JsonElement? Json, DeliveryResult? Failure)> PostAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    private async Task<(JsonElement? Json, DeliveryResult? Failure)> PostAsync(SmsCall call, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(Options.TimeoutSeconds));
         try
         {
-            using var content = new FormUrlEncodedContent(form);
-            using var response = await http.PostAsync(new Uri(Options.EffectiveBaseUrl + path), content, timeout.Token).ConfigureAwait(false);
+            var http = clients.CreateClient(ClientName);
+            http.BaseAddress = new Uri(Options.EffectiveBaseUrl + "/");
+            http.Timeout = Timeout.InfiniteTimeSpan;
+            using var response = await CallAsync(http, call, form, timeout.Token).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {

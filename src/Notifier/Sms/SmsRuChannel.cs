@@ -2,17 +2,23 @@ using System.Globalization;
 using System.Text.Json;
 using Connector.Abstractions.Notifications;
 using Microsoft.Extensions.Options;
+using Refit;
 
 namespace Connector.Notifier.Sms;
 
 /// <summary>SMS.ru: <c>POST /sms/send</c> and <c>/sms/status</c> with <c>json=1</c> (SMS_API.md §A.1).</summary>
-internal sealed class SmsRuChannel(HttpClient http, IOptions<SmsOptions> options) : SmsGatewayChannel(http, options)
+internal sealed class SmsRuChannel(IHttpClientFactory clients, IOptions<SmsOptions> options) : SmsGatewayChannel(clients, options)
 {
-    protected override string SendPath => "/sms/send";
-
-    protected override string StatusPath => "/sms/status";
-
-    protected override string BalancePath => "/my/balance";
+    protected override Task<HttpResponseMessage> CallAsync(HttpClient http, SmsCall call, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var api = RestService.For<ISmsRuApi>(http);
+        return call switch
+        {
+            SmsCall.Send => api.SendAsync(form, cancellationToken),
+            SmsCall.Status => api.StatusAsync(form, cancellationToken),
+            _ => api.BalanceAsync(form, cancellationToken),
+        };
+    }
 
     protected override Dictionary<string, string> SendForm(OutgoingMessage message, string digits)
     {
@@ -77,4 +83,17 @@ internal sealed class SmsRuChannel(HttpClient http, IOptions<SmsOptions> options
             _ => DeliveryResult.Configuration(detail),
         };
     }
+}
+
+/// <summary>SMS.ru's HTTP API (SMS_API.md §A.1): form posts answered with JSON (<c>json=1</c>).</summary>
+public interface ISmsRuApi
+{
+    [Post("/sms/send")]
+    Task<HttpResponseMessage> SendAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/sms/status")]
+    Task<HttpResponseMessage> StatusAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/my/balance")]
+    Task<HttpResponseMessage> BalanceAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
 }

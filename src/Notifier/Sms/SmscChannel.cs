@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Connector.Abstractions.Notifications;
 using Microsoft.Extensions.Options;
+using Refit;
 
 namespace Connector.Notifier.Sms;
 
@@ -12,13 +13,18 @@ namespace Connector.Notifier.Sms;
 /// carries a client <c>id</c> derived from its idempotency key, so after a crash the gateway can be asked whether
 /// it already has the message: no repeat.
 /// </summary>
-internal sealed class SmscChannel(HttpClient http, IOptions<SmsOptions> options) : SmsGatewayChannel(http, options)
+internal sealed class SmscChannel(IHttpClientFactory clients, IOptions<SmsOptions> options) : SmsGatewayChannel(clients, options)
 {
-    protected override string SendPath => "/sys/send.php";
-
-    protected override string StatusPath => "/sys/status.php";
-
-    protected override string BalancePath => "/sys/balance.php";
+    protected override Task<HttpResponseMessage> CallAsync(HttpClient http, SmsCall call, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var api = RestService.For<ISmscApi>(http);
+        return call switch
+        {
+            SmsCall.Send => api.SendAsync(form, cancellationToken),
+            SmsCall.Status => api.StatusAsync(form, cancellationToken),
+            _ => api.BalanceAsync(form, cancellationToken),
+        };
+    }
 
     /// <summary>The client message id SMSC accepts: 1…2147483647.</summary>
     internal static int ClientId(string idempotencyKey) =>
@@ -120,4 +126,17 @@ internal sealed class SmscChannel(HttpClient http, IOptions<SmsOptions> options)
             _ => DeliveryResult.Configuration(detail),
         };
     }
+}
+
+/// <summary>SMSC.ru's HTTP API (SMS_API.md §A.2): form posts answered with JSON (<c>fmt=3</c>).</summary>
+public interface ISmscApi
+{
+    [Post("/sys/send.php")]
+    Task<HttpResponseMessage> SendAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/sys/status.php")]
+    Task<HttpResponseMessage> StatusAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/sys/balance.php")]
+    Task<HttpResponseMessage> BalanceAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
 }

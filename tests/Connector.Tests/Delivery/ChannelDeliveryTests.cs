@@ -106,7 +106,7 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
 
         await ReplayAsync(Monday, Monday);
 
-        Assert.Equal(0, consent.ExitCode);
+        Assert.True(consent.ExitCode == 0, consent.Output + consent.Error);
         Assert.StartsWith("Записано: представитель g1, канал «SMS»: отказ; основание: заявление от 01.09.2026;", consent.Output, StringComparison.Ordinal);
         Assert.Contains("по времени школы (Europe/Moscow)", consent.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("UTC", consent.Output, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using Connector.Abstractions.Schools;
 using Connector.Notifier.Sms;
 using Connector.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Connector.Notifier.Tests.Sms;
 
@@ -143,7 +144,7 @@ public sealed class SmsRuChannelTests : SmsChannelContractTests<SmsRuEmulator>
 
     protected override SmsOptions Settings() => new() { Gateway = SmsGatewayKind.SmsRu, BaseUrl = Emulator.BaseUrl, ApiId = SmsRuEmulator.ApiId };
 
-    private protected override SmsGatewayChannel Channel(SmsOptions options) => new SmsRuChannel(new HttpClient(), Options.Create(options));
+    private protected override SmsGatewayChannel Channel(SmsOptions options) => new SmsRuChannel(HttpClients.Factory, Options.Create(options));
 
     [Fact]
     public async Task AfterACrash_SmsRuCannotSayWhetherItHasAMessage() =>
@@ -159,7 +160,7 @@ public sealed class SmscChannelTests : SmsChannelContractTests<SmscEmulator>
         Gateway = SmsGatewayKind.Smsc, BaseUrl = Emulator.BaseUrl, Login = SmscEmulator.Login, Password = SmscEmulator.Password,
     };
 
-    private protected override SmsGatewayChannel Channel(SmsOptions options) => new SmscChannel(new HttpClient(), Options.Create(options));
+    private protected override SmsGatewayChannel Channel(SmsOptions options) => new SmscChannel(HttpClients.Factory, Options.Create(options));
 
     [Fact]
     public async Task AfterACrash_SmscSaysWhetherItHasTheMessage_ByItsClientId()
@@ -185,4 +186,11 @@ public sealed class SmscChannelTests : SmsChannelContractTests<SmscEmulator>
 
         Assert.Equal(PriorHandover.AskLater, answer);
     }
+}
+
+/// <summary>The real IHttpClientFactory, as the service composes it.</summary>
+internal static class HttpClients
+{
+    public static readonly IHttpClientFactory Factory = new ServiceCollection()
+        .AddHttpClient().BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
 }
