@@ -1,6 +1,4 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using System.Collections.Specialized;
 
 namespace Connector.Testing;
 
@@ -16,17 +14,17 @@ public sealed class SmsRuEmulator : SmsGatewayEmulator
         return emulator;
     }
 
-    protected override void Map(WebApplication app)
+    protected override string[] FaultedPaths => ["/sms/send", "/sms/status"];
+
+    protected override void Map()
     {
-        app.MapGet("/sms/send", () => Results.Json(Error(210, "Используется GET, где необходимо использовать POST")));
-        app.MapPost("/sms/send", async context =>
+        OnGet("/sms/send", Error(210, "Используется GET, где необходимо использовать POST"));
+        OnPost("/sms/send", form =>
         {
-            if (await TransportFaultAsync(context)) return;
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
-            var text = form["msg"].ToString();
+            if (Refused(form) is { } refused) return refused;
+            var text = form["msg"] ?? "";
             var results = new Dictionary<string, object>();
-            foreach (var digits in form["to"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var digits in (form["to"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 results[digits] =
                     !IsRussianMobile(digits) || InvalidNumbers.ContainsKey(digits) ? Error(202, "Неправильно указан номер телефона получателя, либо на него нет маршрута")
@@ -35,15 +33,13 @@ public sealed class SmsRuEmulator : SmsGatewayEmulator
                     : new { status = "OK", status_code = 100, sms_id = "000000-" + Accept(digits, text) };
             }
 
-            await context.Response.WriteAsJsonAsync(new { status = "OK", status_code = 100, sms = results, balance = 4122.56 });
+            return new { status = "OK", status_code = 100, sms = results, balance = 4122.56 };
         });
-        app.MapPost("/sms/status", async context =>
+        OnPost("/sms/status", form =>
         {
-            if (await TransportFaultAsync(context)) return;
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
+            if (Refused(form) is { } refused) return refused;
             var statuses = new Dictionary<string, object>();
-            foreach (var id in form["sms_id"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var id in (form["sms_id"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
                 var sms = Received.FirstOrDefault(r => "000000-" + r.Id == id);
                 statuses[id] = sms is null ? Error(-1, "Сообщение не найдено")
@@ -51,27 +47,16 @@ public sealed class SmsRuEmulator : SmsGatewayEmulator
                     : new { status = "OK", status_code = 103, status_text = "Сообщение доставлено", cost = "3.49" };
             }
 
-            await context.Response.WriteAsJsonAsync(new { status = "OK", status_code = 100, sms = statuses, balance = 4122.56 });
+            return new { status = "OK", status_code = 100, sms = statuses, balance = 4122.56 };
         });
-        app.MapPost("/my/balance", async context =>
-        {
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
-            await context.Response.WriteAsJsonAsync(new { status = "OK", status_code = 100, balance = 4122.56 });
-        });
+        OnPost("/my/balance", form => Refused(form) ?? new { status = "OK", status_code = 100, balance = 4122.56 });
     }
 
-    private async Task<bool> RefusedAsync(HttpContext context, IFormCollection form)
-    {
-        object? error = form["api_id"] != ApiId || Fault == SmsFault.BadCredentials ? Error(200, "Неправильный api_id")
-            : Fault == SmsFault.InsufficientFunds ? Error(201, "Не хватает средств на лицевом счету")
-            : Fault == SmsFault.ServiceUnavailable ? Error(220, "Сервис временно недоступен, попробуйте чуть позже")
-            : null;
-        if (error is null) return false;
-        await context.Response.WriteAsJsonAsync(error);
-        return true;
-    }
+    private object? Refused(NameValueCollection form) =>
+        form["api_id"] != ApiId || Fault == SmsFault.BadCredentials ? Error(200, "Неправильный api_id")
+        : Fault == SmsFault.InsufficientFunds ? Error(201, "Не хватает средств на лицевом счету")
+        : Fault == SmsFault.ServiceUnavailable ? Error(220, "Сервис временно недоступен, попробуйте чуть позже")
+        : null;
 
-    private static object Error(int code, string text) =>
-        new { status = "ERROR", status_code = code, status_text = text.ToString(CultureInfo.InvariantCulture) };
+    private static object Error(int code, string text) => new { status = "ERROR", status_code = code, status_text = text };
 }

@@ -1,5 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
+using System.Collections.Specialized;
 
 namespace Connector.Testing;
 
@@ -19,61 +18,41 @@ public sealed class SmscEmulator : SmsGatewayEmulator
         return emulator;
     }
 
-    protected override void Map(WebApplication app)
+    protected override string[] FaultedPaths => ["/sys/send.php", "/sys/status.php"];
+
+    protected override void Map()
     {
-        app.MapPost("/sys/send.php", async context =>
+        OnPost("/sys/send.php", form =>
         {
-            if (await TransportFaultAsync(context)) return;
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
-            var digits = form["phones"].ToString().TrimStart('+');
-            var text = form["mes"].ToString();
-            var id = form["id"].ToString();
-            object answer =
-                !IsRussianMobile(digits) || InvalidNumbers.ContainsKey(digits) ? new { error = "invalid phone", error_code = 7, id }
+            if (Refused(form) is { } refused) return refused;
+            var digits = (form["phones"] ?? "").TrimStart('+');
+            var text = form["mes"] ?? "";
+            var id = form["id"] ?? "";
+            return !IsRussianMobile(digits) || InvalidNumbers.ContainsKey(digits) ? new { error = "invalid phone", error_code = 7, id }
                 : DailyLimitReached.ContainsKey(digits) ? new { error = "message to phone is denied", error_code = 8, id }
                 : IsRepeat(digits, text) ? new { error = "duplicate request, wait a minute", error_code = 9, id }
                 : new { id = Accept(digits, text, id.Length > 0 ? id : null), cnt = 1 };
-            await context.Response.WriteAsJsonAsync(answer);
         });
-        app.MapPost("/sys/status.php", async context =>
+        OnPost("/sys/status.php", form =>
         {
-            if (await TransportFaultAsync(context)) return;
-            if (StatusDown)
-            {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            }
-
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
-            var phones = form["phone"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
-            var ids = form["id"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
-            var statuses = ids.Zip(phones).Select(pair =>
+            if (StatusDown) return 503;
+            if (Refused(form) is { } refused) return refused;
+            var phones = (form["phone"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var ids = (form["id"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            return ids.Zip(phones).Select(pair =>
             {
                 var (id, phone) = pair;
                 var sms = Received.FirstOrDefault(r => r.Id == id && r.Phone == phone.TrimStart('+'));
                 var status = sms is null ? -3 : Undeliverable.ContainsKey(sms.Phone) ? 20 : 1;
                 return new { status, last_date = "22.11.2026 12:00:00", last_timestamp = 1795348800, flag = 0, err = status == 20 ? 1 : 0, id, phone };
-            });
-            await context.Response.WriteAsJsonAsync(statuses);
+            }).ToList();
         });
-        app.MapPost("/sys/balance.php", async context =>
-        {
-            var form = await context.Request.ReadFormAsync();
-            if (await RefusedAsync(context, form)) return;
-            await context.Response.WriteAsJsonAsync(new { balance = "812.40" });
-        });
+        OnPost("/sys/balance.php", form => Refused(form) ?? new { balance = "812.40" });
     }
 
-    private async Task<bool> RefusedAsync(HttpContext context, IFormCollection form)
-    {
-        object? error = form["login"] != Login || form["psw"] != Password || Fault == SmsFault.BadCredentials ? new { error = "authorise error", error_code = 2 }
-            : Fault == SmsFault.InsufficientFunds ? new { error = "no money", error_code = 3 }
-            : Fault == SmsFault.ServiceUnavailable ? new { error = "IP temporarily blocked", error_code = 4 }
-            : null;
-        if (error is null) return false;
-        await context.Response.WriteAsJsonAsync(error);
-        return true;
-    }
+    private object? Refused(NameValueCollection form) =>
+        form["login"] != Login || form["psw"] != Password || Fault == SmsFault.BadCredentials ? new { error = "authorise error", error_code = 2 }
+        : Fault == SmsFault.InsufficientFunds ? new { error = "no money", error_code = 3 }
+        : Fault == SmsFault.ServiceUnavailable ? new { error = "IP temporarily blocked", error_code = 4 }
+        : null;
 }
