@@ -6,9 +6,13 @@ using Connector.Notifier.Email;
 using Connector.Testing;
 using Microsoft.Extensions.Options;
 
-// E-mail delivery to a real SMTP server (maildev on 127.0.0.1), through the connector's MailKit transport:
-// a new connection for every message (what the System.Net.Mail transport did), one connection kept and reused,
-// and four kept connections used at once. Prints messages per second; nothing is asserted.
+// Whole-process figures, printed, never asserted. `dotnet run --project bench/Connector.Bench -c Release [-- email|store]`.
+//  email: delivery to a real SMTP server (maildev on 127.0.0.1) through the connector's MailKit transport: a new
+//         connection for every message (what the System.Net.Mail transport did), one kept connection, four at once.
+//  store: the same upsert of a municipality's marks into SQLite (the store) and LiteDB, first and unchanged.
+var part = args.FirstOrDefault() ?? "all";
+if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
+if (part is not ("all" or "email")) return;
 var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
 var maildev = new MaildevServer();
 await maildev.InitializeAsync();
