@@ -10,8 +10,10 @@ using Microsoft.Extensions.Options;
 //  email: delivery to a real SMTP server (maildev on 127.0.0.1) through the connector's MailKit transport: a new
 //         connection for every message (what the System.Net.Mail transport did), one kept connection, four at once.
 //  store: the same upsert of a municipality's marks into SQLite (the store) and LiteDB, first and unchanged.
+//  rate:  the rate check before every message over 500,000 past send attempts, without and with its index.
 var part = args.FirstOrDefault() ?? "all";
 if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
+if (part is "all" or "rate") Connector.Bench.RateBench.Run(500_000);
 if (part is not ("all" or "email")) return;
 var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
 var maildev = new MaildevServer();

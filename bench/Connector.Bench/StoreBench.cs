@@ -120,3 +120,77 @@ internal static class StoreBench
         db.Commit();
     }
 }
+
+/// <summary>
+/// The rate check before every message (DeliveryGate.SentInLastMinuteAsync: the last minute's attempts of a channel),
+/// over a long send history, without and with the index migration 7 adds.
+/// </summary>
+internal static class RateBench
+{
+    public static void Run(int history)
+    {
+        var folder = Directory.CreateTempSubdirectory("connector-bench-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "rate.db");
+            using var db = new SqliteConnection($"Data Source={path};Pooling=false");
+            db.Open();
+            Exec(db, """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE outbox (id INTEGER PRIMARY KEY, channel TEXT NULL);
+                CREATE TABLE delivery_attempts (outbox_id INTEGER NOT NULL, attempted_at TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NULL);
+                """);
+            using (var tx = db.BeginTransaction())
+            {
+                using var insert = db.CreateCommand();
+                insert.Transaction = tx;
+                insert.CommandText = "INSERT INTO outbox (id, channel) VALUES ($id, 'Email'); INSERT INTO delivery_attempts VALUES ($id, $at, 'sent', NULL)";
+                var id = insert.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+                var at = insert.Parameters.Add(new SqliteParameter { ParameterName = "$at" });
+                var start = new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero);
+                for (var i = 0; i < history; i++)
+                {
+                    id.Value = i + 1;
+                    at.Value = start.AddSeconds(i * 15).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                    insert.ExecuteNonQuery();
+                }
+
+                tx.Commit();
+            }
+
+            var now = new DateTimeOffset(2026, 9, 1, 8, 0, 0, TimeSpan.Zero).AddSeconds(history * 15.0);
+            Console.WriteLine($"Rate check over {history} past send attempts (1,000 checks)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  without the index: {Checks(db, now),8:0.000} ms per check"));
+            Exec(db, "CREATE INDEX ix_delivery_attempts_at ON delivery_attempts (attempted_at)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  with the index:    {Checks(db, now),8:0.000} ms per check"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static double Checks(SqliteConnection db, DateTimeOffset now)
+    {
+        using var check = db.CreateCommand();
+        check.CommandText = """
+            SELECT COUNT(*) FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id
+            WHERE o.channel = 'Email' AND a.attempted_at > $since AND a.attempted_at <= $now
+            """;
+        check.Parameters.AddWithValue("$since", now.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        check.Parameters.AddWithValue("$now", now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+        var watch = Stopwatch.StartNew();
+        long found = 0;
+        for (var i = 0; i < 1000; i++) found += (long)check.ExecuteScalar()!;
+        if (found != 3000) throw new InvalidOperationException($"the check found {found / 1000} attempts in the last minute, not 3");
+        return watch.Elapsed.TotalMilliseconds / 1000;
+    }
+
+    private static void Exec(SqliteConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

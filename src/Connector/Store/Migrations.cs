@@ -185,5 +185,10 @@ internal static class Migrations
                 failures_in_row INTEGER NOT NULL DEFAULT 0,
                 last_ok_at TEXT NULL);
             """),
+        (7, "rate check", """
+            -- The rate check counts the last minute's send attempts before every message; without this index it read
+            -- the whole send history, so delivery slowed as months of attempts piled up (bench: `-- rate`).
+            CREATE INDEX ix_delivery_attempts_at ON delivery_attempts (attempted_at);
+            """),
     ];
 }
