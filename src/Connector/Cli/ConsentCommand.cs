@@ -41,8 +41,7 @@ internal static class ConsentCommand
                 return ExitCodes.Configuration;
             }
 
-            var channelName = channel == ChannelKind.Sms ? "SMS" : "электронная почта";
-            Console.WriteLine($"Записано: представитель {guardianId}, канал «{channelName}»: {(optOut ? "отказ" : "согласие")}; основание: {source}; " +
+            Console.WriteLine($"Записано: представитель {guardianId}, канал «{ConsoleText.ChannelName(channel.ToString())}»: {(optOut ? "отказ" : "согласие")}; основание: {source}; " +
                 $"{school.LocalTime(now):dd.MM.yyyy HH:mm} по времени школы ({school.TimeZone.Id}).");
             return ExitCodes.Ok;
         }

@@ -9,12 +9,21 @@ namespace Connector.Cli;
 /// <summary>What the command line prints for people: Russian, one line per point.</summary>
 internal static class ConsoleText
 {
-    /// <summary>UTF-8 output, and numbers and dates as a Russian reader expects them («16,7 %»).</summary>
+    /// <summary>UTF-8 output, and numbers, dates and the library's own words as a Russian reader expects them («16,7 %»).</summary>
     public static void UseUtf8()
     {
         Console.OutputEncoding = Encoding.UTF8;
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("ru-RU");
     }
+
+    /// <summary>A channel as a parent or staff member calls it.</summary>
+    public static string ChannelName(string channel) => channel switch
+    {
+        nameof(Abstractions.Schools.ChannelKind.Email) => "электронная почта",
+        nameof(Abstractions.Schools.ChannelKind.Sms) => "SMS",
+        _ => channel,
+    };
 
     /// <summary>Validates the settings before anything starts, printing each problem; false when there are any.</summary>
     public static bool SettingsAreValid(IHost host)

@@ -3,7 +3,6 @@ using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Text;
 
 namespace Connector.Cli;
 
@@ -19,10 +18,7 @@ internal static class RussianCommandLine
 
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
-        var russian = CultureInfo.GetCultureInfo("ru-RU");
-        CultureInfo.CurrentUICulture = russian;
-        CultureInfo.CurrentCulture = russian;
-        Console.OutputEncoding = Encoding.UTF8;
+        ConsoleText.UseUtf8();
         Translate(root);
 
         var result = root.Parse(args);
@@ -74,10 +70,10 @@ internal static class RussianCommandLine
         var lines = new List<string>();
         var command = result.CommandResult.Command;
 
+        // Suggestions from the long names only: "-h" is never what "x" meant.
+        var known = Visible(command.Subcommands).Select(c => c.Name).Concat(AllOptions(result.CommandResult).Select(o => o.Name)).ToList();
         foreach (var token in result.UnmatchedTokens)
         {
-            // Suggestions from the long names only: "-h" is never what "x" meant.
-            var known = Visible(command.Subcommands).Select(c => c.Name).Concat(AllOptions(result.CommandResult).Select(o => o.Name)).ToList();
             var close = token.Length < 3 ? [] : known.Where(name => Distance(name, token) <= Math.Max(2, token.Length / 3)).Take(3).ToList();
             lines.Add(close.Count > 0
                 ? $"Неизвестный параметр или команда «{token}». Возможно, имелось в виду: {string.Join(", ", close)}."
@@ -95,26 +91,13 @@ internal static class RussianCommandLine
             if (line is not null) lines.Add(line);
         }
 
-        foreach (var option in AllOptions(result.CommandResult))
-        {
-            if (option.Required && result.GetResult(option) is null)
-            {
-                lines.Add(Missing(option));
-            }
-        }
-
         if (command.Subcommands.Count > 0 && command.Action is null)
         {
             lines.Add($"Укажите команду после «{Path(result.CommandResult)}»: {string.Join(", ", Visible(command.Subcommands).Select(c => c.Name))}.");
         }
 
-        // Whatever the parser found that is not named above: our own validators speak Russian; anything else is
-        // said generally rather than in the library's English.
-        foreach (var error in result.Errors)
-        {
-            if (error.SymbolResult is OptionResult or ArgumentResult { Parent: OptionResult }) continue;
-            if (lines.Count == 0) lines.Add(HasCyrillic(error.Message) ? error.Message : "Командная строка не разобрана: проверьте имена команд и параметров.");
-        }
+        // An error not named above is said generally rather than in the library's English.
+        if (lines.Count == 0) lines.Add("Командная строка не разобрана: проверьте имена команд и параметров.");
 
         return lines.Distinct().ToList();
     }
@@ -122,6 +105,7 @@ internal static class RussianCommandLine
     private static string? OptionError(OptionResult result, ParseError error)
     {
         var option = result.Option;
+        // Our own validators (NotBlank) speak Russian; the library's few translated messages quote with '…'.
         if (HasCyrillic(error.Message) && !error.Message.Contains('\'')) return error.Message;
         if (result.Tokens.Count == 0)
         {

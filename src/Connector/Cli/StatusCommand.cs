@@ -86,12 +86,12 @@ internal static class StatusCommand
             {
                 output.WriteLine(m.Channel == "—"
                     ? $"  Сообщения без канала (у представителя нет ни почты, ни телефона) за сегодня: {m.UnreachableToday}."
-                    : $"  Сообщения, {ChannelName(m.Channel)}: в очереди {m.Waiting}, отправляются {m.Sending}; за сегодня отправлено {m.SentToday}, не доставлено {m.FailedToday}.");
+                    : $"  Сообщения, {ConsoleText.ChannelName(m.Channel)}: в очереди {m.Waiting}, отправляются {m.Sending}; за сегодня отправлено {m.SentToday}, не доставлено {m.FailedToday}.");
             }
 
             foreach (var pause in Pauses)
             {
-                output.WriteLine($"  Канал «{ChannelName(pause.Channel)}» приостановлен до {Local(pause.Until, "dd.MM HH:mm")}: {Diagnostics.Redact.Contacts(pause.Reason)}.");
+                output.WriteLine($"  Канал «{ConsoleText.ChannelName(pause.Channel)}» приостановлен до {Local(pause.Until, "dd.MM HH:mm")}: {Diagnostics.Redact.Contacts(pause.Reason)}.");
             }
 
             if (School.Adapter.Capabilities.CanWriteFlags)
@@ -122,13 +122,6 @@ internal static class StatusCommand
 
         private static string Failure(string? kind) =>
             Enum.TryParse<Abstractions.Journals.JournalFailure>(kind, out var failure) ? ConsoleText.Describe(failure) : "сбой";
-
-        private static string ChannelName(string channel) => channel switch
-        {
-            "Email" => "электронная почта",
-            "Sms" => "SMS",
-            _ => channel,
-        };
 
         public object ToJson() => new
         {

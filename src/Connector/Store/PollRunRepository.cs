@@ -33,17 +33,16 @@ internal static class PollRunRepository
         """,
         new { schoolId, now = StoreTime.Format(now) });
 
-    /// <summary>Records how the poll ended; returns the failures in a row, this one included (0 after a success).</summary>
-    public static Task<long> FinishAsync(SqliteConnection db, string schoolId, DateTimeOffset now, PollOutcome outcome, int changedMarks, string? failure = null, string? detail = null)
+    /// <summary>Records how the poll ended, counting failures in a row (back to 0 after a success).</summary>
+    public static Task FinishAsync(SqliteConnection db, string schoolId, DateTimeOffset now, PollOutcome outcome, int changedMarks, string? failure = null, string? detail = null)
     {
         var failed = outcome is PollOutcome.Failed or PollOutcome.Crashed;
-        return db.ExecuteScalarAsync<long>(
+        return db.ExecuteAsync(
             """
             UPDATE poll_runs SET finished_at = @now, outcome = @outcome, failure = @failure, detail = @detail, changed_marks = @changedMarks,
                 failures_in_row = CASE WHEN @failed THEN failures_in_row + 1 ELSE 0 END,
                 last_ok_at = CASE WHEN @failed THEN last_ok_at ELSE @now END
             WHERE school_id = @schoolId
-            RETURNING failures_in_row
             """,
             new { schoolId, now = StoreTime.Format(now), outcome = Name(outcome), failure, detail, changedMarks, failed });
     }

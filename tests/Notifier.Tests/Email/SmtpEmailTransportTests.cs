@@ -102,12 +102,7 @@ public sealed class SmtpEmailTransportTests(MaildevServer maildev) : IClassFixtu
     {
         await maildev.ClearAsync();
         using var front = new SmtpTlsFront(maildev.SmtpPort, mode);
-        await using var transport = Transport(front.Port, o =>
-        {
-            o.StartTls = mode == FrontMode.StartTls;
-            o.ImplicitTls = mode == FrontMode.Implicit;
-            o.TrustedCertificateSha256 = front.Sha256;
-        });
+        await using var transport = OverTls(front, mode, pinned: true);
 
         var check = await transport.CheckAsync(CancellationToken.None);
         var result = await new EmailChannel(transport).SendAsync(Notice, CancellationToken.None);
@@ -124,11 +119,7 @@ public sealed class SmtpEmailTransportTests(MaildevServer maildev) : IClassFixtu
     {
         await maildev.ClearAsync();
         using var front = new SmtpTlsFront(maildev.SmtpPort, mode);
-        await using var transport = Transport(front.Port, o =>
-        {
-            o.StartTls = mode == FrontMode.StartTls;
-            o.ImplicitTls = mode == FrontMode.Implicit;
-        });
+        await using var transport = OverTls(front, mode, pinned: false);
 
         var result = await new EmailChannel(transport).SendAsync(Notice, CancellationToken.None);
         var check = await Assert.ThrowsAsync<InvalidOperationException>(() => transport.CheckAsync(CancellationToken.None));
@@ -181,6 +172,14 @@ public sealed class SmtpEmailTransportTests(MaildevServer maildev) : IClassFixtu
         await using var transport = Transport(maildev.SmtpPort);
         Assert.Null(await transport.WasAcceptedAsync("k", CancellationToken.None));
     }
+
+    /// <summary>A transport to the TLS front: STARTTLS or TLS from the first byte, with or without the front's certificate pinned.</summary>
+    private static SmtpEmailTransport OverTls(SmtpTlsFront front, FrontMode mode, bool pinned) => Transport(front.Port, o =>
+    {
+        o.StartTls = mode == FrontMode.StartTls;
+        o.ImplicitTls = mode == FrontMode.Implicit;
+        if (pinned) o.TrustedCertificateSha256 = front.Sha256;
+    });
 
     private static SmtpEmailTransport Transport(int port, Action<SmtpOptions>? change = null)
     {
