@@ -32,5 +32,24 @@ public static class ConnectorProcess
     }
 }
 
+/// <summary>Runs another program (dotnet publish, the install script, systemd-analyze, sh) and collects what it printed.</summary>
+public static class Programs
+{
+    public static ProcessResult Run(string program, string directory, params string[] arguments) => Run(program, directory, null, arguments);
+
+    public static ProcessResult Run(string program, string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, output.Result, error.Result);
+    }
+}
+
 /// <summary>What a run of the executable printed and returned.</summary>
 public sealed record ProcessResult(int ExitCode, string Output, string Error);

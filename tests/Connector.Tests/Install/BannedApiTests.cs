@@ -29,7 +29,7 @@ public sealed class BannedApiTests : IDisposable
     private ProcessResult Build(string? probe)
     {
         var output = Path.Combine(folder, probe is null ? "clean" : "probe");
-        return PublishedFolder.Run("dotnet", RepositoryRoot.Path, "build", Path.Combine("src", "Connector.Abstractions", "Connector.Abstractions.csproj"),
+        return Programs.Run("dotnet", RepositoryRoot.Path, "build", Path.Combine("src", "Connector.Abstractions", "Connector.Abstractions.csproj"),
             "--no-restore", "--nologo", $"-p:BannedApiProbe={probe ?? ""}", $"-p:OutDir={output}/", $"-p:IntermediateOutputPath={output}/obj/");
     }
 }

@@ -16,27 +16,13 @@ public sealed class PublishedFolder : IDisposable
     public PublishedFolder()
     {
         Path = Directory.CreateTempSubdirectory("connector-publish-").FullName;
-        var result = Run("dotnet", RepositoryRoot.Path, "publish", System.IO.Path.Combine("src", "Connector"), "-c", "Release", "-o", Path, "--nologo", "--no-restore");
+        var result = Programs.Run("dotnet", RepositoryRoot.Path, "publish", System.IO.Path.Combine("src", "Connector"), "-c", "Release", "-o", Path, "--nologo", "--no-restore");
         if (result.ExitCode != 0) throw new InvalidOperationException($"dotnet publish failed:\n{result.Output}\n{result.Error}");
     }
 
     public string Path { get; }
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
-
-    public static ProcessResult Run(string program, string directory, params string[] arguments) => Run(program, directory, null, arguments);
-
-    public static ProcessResult Run(string program, string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) process.Kill(entireProcessTree: true);
-        return new ProcessResult(process.ExitCode, output.Result, error.Result);
-    }
 }
 
 /// <summary>
@@ -81,11 +67,11 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
         var elsewhere = Directory.CreateTempSubdirectory("connector-cwd-").FullName;
         cleanup.Add(elsewhere);
 
-        var check = PublishedFolder.Run(Path.Combine(folder, "connector"), elsewhere, at, "check");
-        var once = PublishedFolder.Run(Path.Combine(folder, "connector"), elsewhere, at, "once");
+        var check = Programs.Run(Path.Combine(folder, "connector"), elsewhere, at, "check");
+        var once = Programs.Run(Path.Combine(folder, "connector"), elsewhere, at, "once");
         // The notice waits out the school's grace period after the absence was found, then goes at the next run.
         var later = new Dictionary<string, string> { ["CONNECTOR_NOW"] = MondayMorning.AddHours(2.5).ToString("O", CultureInfo.InvariantCulture) };
-        var next = PublishedFolder.Run(Path.Combine(folder, "connector"), elsewhere, later, "once");
+        var next = Programs.Run(Path.Combine(folder, "connector"), elsewhere, later, "once");
 
         Assert.Equal(0, check.ExitCode);
         Assert.Contains($"Настройки: в порядке ({Path.Combine(folder, "config")}).", check.Output, StringComparison.Ordinal);
@@ -117,7 +103,7 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
         string[] options = ["--prefix", prefix, "--user", user, "--env-file", envFile, "--unit-dir", units, "--bin-dir", bin, "--no-systemctl"];
         try
         {
-            var first = PublishedFolder.Run(Path.Combine(published.Path, "deploy", "install.sh"), root, options);
+            var first = Programs.Run(Path.Combine(published.Path, "deploy", "install.sh"), root, options);
 
             Assert.True(first.ExitCode == 0, first.Output + first.Error);
             Assert.Contains($"Создан системный пользователь {user}.", first.Output, StringComparison.Ordinal);
@@ -145,12 +131,12 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
             Assert.DoesNotContain("@", unit.Split('\n').Where(l => !l.StartsWith('#')).Aggregate("", (a, l) => a + l), StringComparison.Ordinal);
 
             // systemd accepts the unit as written: no unknown key, no bad value, the program exists and runs.
-            var verify = PublishedFolder.Run("systemd-analyze", root, "verify", Path.Combine(units, "connector.service"));
+            var verify = Programs.Run("systemd-analyze", root, "verify", Path.Combine(units, "connector.service"));
             Assert.True(verify.ExitCode == 0 && verify.Error.Trim().Length == 0, verify.Output + verify.Error);
 
             // The connector command, run by root, works as the service's user with the service's secrets.
             File.AppendAllText(envFile, $"CONNECTOR_NOW='{MondayMorning:O}'\n");
-            var status = PublishedFolder.Run(Path.Combine(bin, "connector"), root, "status");
+            var status = Programs.Run(Path.Combine(bin, "connector"), root, "status");
             Assert.Equal(0, status.ExitCode);
             Assert.Contains("Школа demo", status.Output, StringComparison.Ordinal);
             Assert.Contains("Следующий опрос: 09.11.2026 10:15.", status.Output, StringComparison.Ordinal);
@@ -160,7 +146,7 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
             File.WriteAllText(Path.Combine(prefix, "config", "appsettings.json"), "{ \"edited\": true }");
             File.WriteAllText(Path.Combine(prefix, "config", "templates", "absence.email.hbs"), "edited");
             File.WriteAllText(Path.Combine(prefix, "Connector.dll"), "old");
-            var again = PublishedFolder.Run(Path.Combine(published.Path, "deploy", "install.sh"), root, options);
+            var again = Programs.Run(Path.Combine(published.Path, "deploy", "install.sh"), root, options);
 
             Assert.True(again.ExitCode == 0, again.Output + again.Error);
             Assert.DoesNotContain("Создан", again.Output, StringComparison.Ordinal);
@@ -323,7 +309,7 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
 
     private static string Stat(string path) => Sh($"stat -c '%a %U:%G' '{path}'").Trim();
 
-    private static string Sh(string command) => PublishedFolder.Run("sh", "/", "-c", command).Output;
+    private static string Sh(string command) => Programs.Run("sh", "/", "-c", command).Output;
 
     private static async Task WaitFor(Func<bool> condition, Process process)
     {
