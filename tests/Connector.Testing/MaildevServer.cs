@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -13,12 +14,18 @@ namespace Connector.Testing;
 public sealed class MaildevServer : IAsyncLifetime
 {
     private Process? process;
+    private Uri baseAddress = new("http://127.0.0.1/");
     private readonly HttpClient http = new();
 
-    public int SmtpPort { get; } = FreePort.Next();
+    public int SmtpPort { get; private set; }
 
-    public int WebPort { get; } = FreePort.Next();
+    public int WebPort { get; private set; }
 
+    /// <summary>
+    /// Starts maildev on two free ports and waits until both answer. Another process may bind a port between the
+    /// check and maildev's own bind, and maildev then exits at once; it is started again on new ports, three times
+    /// at most, and a failure says what maildev printed.
+    /// </summary>
     public async Task InitializeAsync()
     {
         var script = Path.Combine(RepositoryRoot.Path, "tests", "servers", "node_modules", "maildev", "bin", "maildev");
@@ -28,6 +35,22 @@ public sealed class MaildevServer : IAsyncLifetime
             throw new InvalidOperationException($"maildev is not installed at {script}; run tests/servers/prepare.sh");
         }
 
+        for (var attempt = 1; ; attempt++)
+        {
+            SmtpPort = FreePort.Next();
+            WebPort = FreePort.Next();
+            var printed = await TryStartAsync(script);
+            if (printed is null) return;
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"maildev did not start on ports {SmtpPort}/{WebPort}: {printed}");
+            }
+        }
+    }
+
+    /// <summary>Null once maildev answers; what it printed when it exited or did not answer within a minute.</summary>
+    private async Task<string?> TryStartAsync(string script)
+    {
         var start = new ProcessStartInfo("node")
         {
             ArgumentList = { script, "--smtp", SmtpPort.ToString(), "--web", WebPort.ToString(), "--ip", "127.0.0.1", "--silent" },
@@ -35,25 +58,35 @@ public sealed class MaildevServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        var output = new ConcurrentQueue<string>();
         process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        http.BaseAddress = new Uri($"http://127.0.0.1:{WebPort}/");
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var web = new Uri($"http://127.0.0.1:{WebPort}/");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try
             {
                 using var smtp = new TcpClient();
                 await smtp.ConnectAsync("127.0.0.1", SmtpPort);
-                await http.GetStringAsync("email");
-                return;
+                await http.GetStringAsync(new Uri(web, "email"));
+                baseAddress = web;
+                return null;
             }
             catch (Exception) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
                 await Task.Delay(200);
+            }
+            catch (Exception e)
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                process.Dispose();
+                process = null;
+                return $"{e.Message}; {string.Join(" | ", output)}";
             }
         }
     }
@@ -76,9 +109,9 @@ public sealed class MaildevServer : IAsyncLifetime
         return await ReadAsync();
     }
 
-    private async Task<List<ReceivedEmail>> ReadAsync() => await http.GetFromJsonAsync<List<ReceivedEmail>>("email") ?? [];
+    private async Task<List<ReceivedEmail>> ReadAsync() => await http.GetFromJsonAsync<List<ReceivedEmail>>(new Uri(baseAddress, "email")) ?? [];
 
-    public Task ClearAsync() => http.DeleteAsync("email/all");
+    public Task ClearAsync() => http.DeleteAsync(new Uri(baseAddress, "email/all"));
 
     public Task DisposeAsync()
     {
