@@ -11,15 +11,18 @@ using Microsoft.Extensions.Options;
 //         connection for every message (what the System.Net.Mail transport did), one kept connection, four at once.
 //  store: the same upsert of a municipality's marks into SQLite (the store) and LiteDB, first and unchanged.
 //  rate:  the rate check before every message over 500,000 past send attempts, without and with its index.
+//  delivery: the outbox dispatcher end to end, to maildev with 1 and 4 connections and into the pickup folder.
 var part = args.FirstOrDefault() ?? "all";
 if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
 if (part is "all" or "rate") Connector.Bench.RateBench.Run(500_000);
-if (part is not ("all" or "email")) return;
+if (part is not ("all" or "email" or "delivery")) return;
 var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
 var maildev = new MaildevServer();
 await maildev.InitializeAsync();
 try
 {
+    if (part is "all" or "delivery") await Connector.Bench.DeliveryBench.RunAsync(maildev, count);
+    if (part is "delivery") return;
     Console.WriteLine($"E-mail to maildev 2.1.0 over SMTP, {count} messages per run, {Environment.ProcessorCount} cores");
     Console.WriteLine($"{"how",-40} {"s",8} {"msgs/s",8} {"connections",12}");
     await Run("one connection per message", parallel: 1, connections: 1, newTransportPerMessage: true, warmUp: true);

@@ -98,6 +98,7 @@ internal static class ConnectorHost
         services.AddSingleton<Reports.ReportBuilder>();
         services.AddSingleton<NoticeComposer>();
         services.AddSingleton<DeliveryGate>();
+        services.AddSingleton<DeliveryLanes>();
         services.AddSingleton<SentRecorder>();
         services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<OutboxDispatcher>();

@@ -186,6 +186,7 @@ internal sealed partial class ConfigurationValidator(
         if (sms.Gateway == SmsGatewayKind.Smsc && sms.Login.Length == 0) problems.Add($"{section}:Login: не задан");
         if (sms.Gateway == SmsGatewayKind.Smsc && sms.Password.Length == 0) problems.Add($"{section}:Password: не задан; задайте переменную окружения CONNECTOR__Sms__Password");
         if (sms.MessagesPerMinute is < 1 or > 10000) problems.Add($"{section}:MessagesPerMinute: {sms.MessagesPerMinute} вне допустимого диапазона 1–10000");
+        if (sms.Parallel is < 1 or > 16) problems.Add($"{section}:Parallel: {sms.Parallel} вне допустимого диапазона 1–16");
         if (sms.MaxSegments is < 1 or > 8) problems.Add($"{section}:MaxSegments: {sms.MaxSegments} вне допустимого диапазона 1–8");
         if (sms.TimeoutSeconds is < 1 or > 300) problems.Add($"{section}:TimeoutSeconds: {sms.TimeoutSeconds} вне допустимого диапазона 1–300");
     }

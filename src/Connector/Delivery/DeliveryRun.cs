@@ -1,21 +1,55 @@
+using Connector.Abstractions.Schools;
+
 namespace Connector.Delivery;
 
-/// <summary>What one delivery run of one school did.</summary>
+/// <summary>What one delivery run of one school did. Messages of a run are sent in parallel, so the counts are kept under a lock.</summary>
 internal sealed class DeliveryRun
 {
-    public int Sent { get; set; }
+    private readonly Lock gate = new();
+    private int sent;
+    private int cancelled;
+    private int failed;
+    private int retrying;
+    private int recovered;
+    private int deferred;
 
-    public int Cancelled { get; set; }
+    public int Sent => Read(ref sent);
 
-    public int Failed { get; set; }
+    public int Cancelled => Read(ref cancelled);
 
-    public int Retrying { get; set; }
+    public int Failed => Read(ref failed);
 
-    public int Recovered { get; set; }
+    public int Retrying => Read(ref retrying);
+
+    public int Recovered => Read(ref recovered);
 
     /// <summary>Messages moved to the end of the quiet hours.</summary>
-    public int Deferred { get; set; }
+    public int Deferred => Read(ref deferred);
 
     /// <summary>Channels that held their messages this run: paused, absent, or at their rate.</summary>
-    public HashSet<Abstractions.Schools.ChannelKind> Held { get; } = [];
+    public HashSet<ChannelKind> Held { get; } = [];
+
+    public void CountSent() => Interlocked.Increment(ref sent);
+
+    public void CountCancelled() => Interlocked.Increment(ref cancelled);
+
+    public void CountFailed() => Interlocked.Increment(ref failed);
+
+    public void CountRetrying() => Interlocked.Increment(ref retrying);
+
+    public void CountRecovered() => Interlocked.Increment(ref recovered);
+
+    public void CountDeferred() => Interlocked.Increment(ref deferred);
+
+    public bool IsHeld(ChannelKind channel)
+    {
+        lock (gate) return Held.Contains(channel);
+    }
+
+    public void Hold(ChannelKind channel)
+    {
+        lock (gate) Held.Add(channel);
+    }
+
+    private static int Read(ref int field) => Volatile.Read(ref field);
 }

@@ -22,6 +22,7 @@ internal sealed class OutboxDispatcher(
     NoticeRouting routing,
     NoticeComposer composer,
     DeliveryGate gate,
+    DeliveryLanes lanes,
     SentRecorder recorder,
     RunnerIdentity runner,
     IOptions<ConnectorOptions> options,
@@ -44,21 +45,61 @@ internal sealed class OutboxDispatcher(
                 new { schoolId, now = StoreTime.Format(time.GetUtcNow()), BatchSize }).ConfigureAwait(false)).ToList();
         }
 
-        foreach (var message in due)
+        // Claims are made one by one, in order; each claimed message then goes on a lane of its channel, so up to
+        // that channel's width are on their way at once. The run ends when every one of them is recorded.
+        var sending = new List<Task>();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var channel = Enum.Parse<ChannelKind>(message.Channel!);
-            // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
-            if (run.Held.Contains(channel) || await MayNotGoYetAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false)) continue;
+            foreach (var message in due)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var channel = Enum.Parse<ChannelKind>(message.Channel!);
+                // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
+                if (run.IsHeld(channel)) continue;
+                var lane = lanes.For(channel);
+                var taken = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+                bool wait;
+                try
+                {
+                    wait = await MayNotGoYetAsync(school, message, channel, lane, run, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    taken.Dispose();
+                    throw;
+                }
 
-            await DeliverOneAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false);
+                if (wait)
+                {
+                    taken.Dispose();
+                    continue;
+                }
+
+                sending.Add(DeliverOnLaneAsync(school, message, channel, taken, run, cancellationToken));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(sending).ConfigureAwait(false);
         }
 
         return run;
     }
 
-    /// <summary>Quiet hours move the message to their end; a paused or busy channel holds every message of it till the next run.</summary>
-    private async Task<bool> MayNotGoYetAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, DeliveryRun run, CancellationToken cancellationToken)
+    private async Task DeliverOnLaneAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, IDisposable lane, DeliveryRun run, CancellationToken cancellationToken)
+    {
+        using (lane)
+        {
+            await Task.Yield(); // the next claim is made while this message is on its way
+            await DeliverOneAsync(school, message, channel, run, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Quiet hours move the message to their end; a paused or busy channel holds every message of it till the next
+    /// run. Messages on their way (the lane's, this one included) count against the rate with those already sent.
+    /// </summary>
+    private async Task<bool> MayNotGoYetAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, DeliveryLanes.Lane lane, DeliveryRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -68,15 +109,15 @@ internal sealed class OutboxDispatcher(
             var late = DateOnly.FromDateTime(school.LocalTime(until)) > StoreTime.ParseDate(message.Date) ? "quiet-hours" : null;
             await db.ExecuteAsync("UPDATE outbox SET not_before = @until, deferred_reason = COALESCE(@late, deferred_reason) WHERE id = @Id",
                 new { message.Id, until = StoreTime.Format(until), late }).ConfigureAwait(false);
-            run.Deferred++;
+            run.CountDeferred();
             Log.Deferred(logger, school.Id, message.Id, channel.ToString(), until);
             return true;
         }
 
         if (routing.Channel(channel) is null || await DeliveryGate.IsPausedAsync(db, channel, now).ConfigureAwait(false)
-            || await DeliveryGate.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) >= gate.PerMinute(channel))
+            || await DeliveryGate.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) + lane.InFlight - 1 >= gate.PerMinute(channel))
         {
-            run.Held.Add(channel);
+            run.Hold(channel);
             return true;
         }
 
@@ -128,12 +169,12 @@ internal sealed class OutboxDispatcher(
         {
             if (composition.NoAddressReason is null)
             {
-                run.Cancelled++;
+                run.CountCancelled();
                 Log.NoticeCancelled(logger, school.Id, message.Id);
             }
             else
             {
-                run.Failed++;
+                run.CountFailed();
             }
 
             return;
@@ -193,19 +234,19 @@ internal sealed class OutboxDispatcher(
         switch (result.Outcome)
         {
             case DeliveryOutcome.Accepted:
-                run.Sent++;
+                run.CountSent();
                 Log.NoticeSent(logger, school.Id, message.Id, message.GuardianId, channel.ToString());
                 break;
             case DeliveryOutcome.PermanentFailure:
-                run.Failed++;
+                run.CountFailed();
                 Log.NoticeFailedPermanently(logger, school.Id, message.Id, channel.ToString(), Redact.Contacts(result.Detail));
                 break;
             case DeliveryOutcome.ConfigurationFailure:
-                run.Retrying++;
+                run.CountRetrying();
                 Log.ChannelMisconfigured(logger, school.Id, channel.ToString(), Redact.Contacts(result.Detail));
                 break;
             default:
-                run.Retrying++;
+                run.CountRetrying();
                 Log.NoticeWillRetry(logger, school.Id, message.Id, Redact.Contacts(result.Detail));
                 break;
         }
@@ -285,11 +326,11 @@ internal sealed class OutboxDispatcher(
             switch (answer)
             {
                 case PriorHandover.Accepted:
-                    run.Recovered++;
+                    run.CountRecovered();
                     Log.RecoveredAsSent(logger, school.Id, message.Id);
                     break;
                 case PriorHandover.AskLater:
-                    run.Retrying++;
+                    run.CountRetrying();
                     Log.RecoveryAsksLater(logger, school.Id, message.Id);
                     break;
                 default:

@@ -26,6 +26,9 @@ public sealed class SmsOptions
     /// <summary>At most this many SMS a minute leave through the gateway account.</summary>
     public int MessagesPerMinute { get; set; } = 60;
 
+    /// <summary>How many messages may be on their way to the gateway at once (1–16), all within <see cref="MessagesPerMinute"/>.</summary>
+    public int Parallel { get; set; } = 2;
+
     /// <summary>How long one request may take.</summary>
     public int TimeoutSeconds { get; set; } = 20;
 

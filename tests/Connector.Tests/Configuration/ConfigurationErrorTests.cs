@@ -104,6 +104,21 @@ public sealed class ConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task HowManyMessagesGoAtOnce_OutsideItsRange_IsNamed()
+    {
+        install.UseSmtp(25);
+        install.Connector["Email"]!["Smtp"]!["Connections"] = 40;
+        install.Connector["Sms"] = new JsonObject { ["Gateway"] = "File", ["Parallel"] = 0 };
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Connector:Email:Smtp:Connections: 40 вне допустимого диапазона 1–16", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Connector:Sms:Parallel: 0 вне допустимого диапазона 1–16", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AWrongProfile_StopsTheService_NamingTheFileTheFieldAndTheProblem()
     {
         install.Save();

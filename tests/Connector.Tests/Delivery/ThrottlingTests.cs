@@ -37,5 +37,34 @@ public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<Maild
         Assert.Equal(25, (await maildev.GetEmailsAsync(atLeast: 25)).Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task NoticesGoOverAsManyConnectionsAsConfigured_EachGuardianGettingOne(int connections)
+    {
+        await maildev.ClearAsync();
+        using var front = new SmtpTlsFront(maildev.SmtpPort, FrontMode.Plain);
+        install.UseSmtp(front.Port);
+        install.Connector["Email"]!["Smtp"]!["Connections"] = connections;
+        install.Journal.Lessons("7Б", Monday, 2);
+        for (var i = 1; i <= 12; i++)
+        {
+            install.Journal.Pupil($"p{i:D2}", $"Ученик{i:D2} Иван Сергеевич", "7Б", $"g{i:D2}").Guardian($"g{i:D2}", $"Родитель{i:D2} Мария Ивановна", $"parent{i:D2}@example.com")
+                .Mark(Monday, $"p{i:D2}", 1, "Н");
+        }
+
+        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        using var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+
+        var emails = await maildev.GetEmailsAsync(atLeast: 12);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"parent{i:D2}@example.com"), emails.Select(e => e.Recipient).Order());
+        // One connection carries every message when one is allowed; with four, the dispatcher keeps several messages on
+        // their way at once, each on a connection of its own (maildev's 100 ms greeting makes them overlap).
+        if (connections == 1) Assert.Equal(1, front.Connections);
+        else Assert.InRange(front.Connections, 2, connections);
+    }
+
     public void Dispose() => install.Dispose();
 }
