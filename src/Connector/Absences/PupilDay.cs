@@ -5,7 +5,11 @@ namespace Connector.Absences;
 /// <summary>A pupil's marks on one date, in lessons whose attendance was taken, and the decision already made for that day.</summary>
 internal sealed record PupilDay(string PupilId, DateOnly Date, IReadOnlyList<DayMark> Marks, AbsenceRecord? Existing)
 {
-    public IReadOnlyList<DayMark> Unexplained => Marks.Where(m => m.Presence == Presence.Absent && m.Reason == AbsenceReason.NoneRecorded).ToList();
+    /// <summary>
+    /// The lessons missed without a valid reason: none recorded yet, or marked unexcused (НП). The guardians are told
+    /// of both (000 §2.4: «информирование … родителей … о пропуске им занятий»; 001 инструкция §2.1).
+    /// </summary>
+    public IReadOnlyList<DayMark> WithoutValidReason => Marks.Where(m => m.Presence == Presence.Absent && m.Reason is AbsenceReason.NoneRecorded or AbsenceReason.Unexcused).ToList();
 }
 
 /// <summary>One lesson's mark.</summary>

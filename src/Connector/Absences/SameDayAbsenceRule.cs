@@ -3,8 +3,8 @@ using Connector.Abstractions.Attendance;
 namespace Connector.Absences;
 
 /// <summary>
-/// The same-day rule (RULES.md §2): a pupil absent with no recorded reason gets one notice to their guardians the
-/// day it is found. Absences of today are decided, and those of the previous school day still unexplained and not
+/// The same-day rule (RULES.md §2): a pupil absent without a valid reason (none recorded, or marked unexcused) gets
+/// one notice to their guardians the day it is found. Absences of today are decided, and those of the previous school day still unexplained and not
 /// yet decided (entered after hours), so nothing waits past the end of the next school day. A pure function of
 /// the marks and the decisions already made: running it twice changes nothing.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class SameDayAbsenceRule
         var decisions = new List<AbsenceDecision>();
         foreach (var day in days)
         {
-            var unexplained = day.Unexplained;
+            var unexplained = day.WithoutValidReason;
             var decidable = day.Date == today || day.Date == previousSchoolDay;
             switch (day.Existing)
             {

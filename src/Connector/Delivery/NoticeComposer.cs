@@ -49,13 +49,13 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     private async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> AbsenceAsync(
         SqliteConnection db, SqliteTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, DateOnly today, string greeting)
     {
-        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, long Lesson, string Subject)>(
+        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, long Lesson, string Subject, string Reason)>(
             """
-            SELECT p.pupil_id, p.full_name, p.class_name, m.lesson_no, l.subject
+            SELECT p.pupil_id, p.full_name, p.class_name, m.lesson_no, l.subject, m.reason
             FROM pupil_guardians pg
             JOIN pupils p ON p.school_id = pg.school_id AND p.pupil_id = pg.pupil_id AND p.active = 1
             JOIN absences a ON a.school_id = p.school_id AND a.pupil_id = p.pupil_id AND a.date = @Date AND a.state IN ('open', 'notified')
-            JOIN marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason = @none AND m.vanished_at IS NULL
+            JOIN marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason IN (@none, @unexcused) AND m.vanished_at IS NULL
             JOIN lessons l ON l.school_id = p.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
             WHERE pg.school_id = @schoolId AND pg.guardian_id = @GuardianId AND (@OnlyPupilId IS NULL OR p.pupil_id = @OnlyPupilId)
             ORDER BY p.full_name, m.lesson_no
@@ -63,7 +63,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             new
             {
                 schoolId = school.Id, message.GuardianId, message.Date, message.OnlyPupilId,
-                absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded),
+                absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
             }, tx).ConfigureAwait(false)).ToList();
         if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
 
@@ -89,7 +89,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
                 SmsName(school, pupil.Key.FullName),
                 pupil.Key.ClassName,
                 RussianText.PupilNoun(pupil.Key.FullName),
-                pupil.Select(r => new MissedLessonModel((int)r.Lesson, r.Subject)).ToList(),
+                pupil.Select(r => new MissedLessonModel((int)r.Lesson, r.Subject, r.Reason == nameof(AbsenceReason.Unexcused))).ToList(),
                 school.ClassTeacherOf(pupil.Key.ClassName)?.FullName,
                 missed));
             lessons[pupil.Key.PupilId] = pupil.Select(r => (int)r.Lesson).ToList();

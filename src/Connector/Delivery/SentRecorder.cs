@@ -62,14 +62,14 @@ internal sealed class SentRecorder
             message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
             pupilIds, Purposes[message.Kind] + "; отправка прервана, канал не может подтвердить доставку, сообщение отправляется повторно", message.IdempotencyKey));
 
-    /// <summary>The unexplained lessons of the pupils a recovered message covered.</summary>
+    /// <summary>The lessons missed without a valid reason of the pupils a recovered message covered.</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string date, string? pupilIds)
     {
         var result = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var pupilId in (pupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             result[pupilId] = (await db.QueryAsync<long>(
-                    "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason = 'NoneRecorded' ORDER BY lesson_no",
+                    "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason IN ('NoneRecorded', 'Unexcused') ORDER BY lesson_no",
                     new { schoolId, pupilId, date }, tx).ConfigureAwait(false))
                 .Select(l => (int)l).ToList();
         }

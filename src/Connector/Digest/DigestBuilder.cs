@@ -39,16 +39,18 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
         var inScope = classes is null ? "1 = 1" : "p.class_name IN @classes";
         var profile = profiles.Get(school.Ref.ProfileId);
 
-        var absences = (await db.QueryAsync<(string FullName, string ClassName, long Lessons, long Unexplained)>(
+        var absences = (await db.QueryAsync<(string FullName, string ClassName, long Lessons, long Unexplained, long Unexcused)>(
             $"""
             SELECT p.full_name, p.class_name,
                 (SELECT COUNT(*) FROM marks m WHERE m.school_id = a.school_id AND m.pupil_id = a.pupil_id AND m.date = a.date AND m.presence = 'Absent'),
-                (SELECT COUNT(*) FROM marks m WHERE m.school_id = a.school_id AND m.pupil_id = a.pupil_id AND m.date = a.date AND m.presence = 'Absent' AND m.reason = 'NoneRecorded')
+                (SELECT COUNT(*) FROM marks m WHERE m.school_id = a.school_id AND m.pupil_id = a.pupil_id AND m.date = a.date AND m.presence = 'Absent' AND m.reason = 'NoneRecorded'),
+                (SELECT COUNT(*) FROM marks m WHERE m.school_id = a.school_id AND m.pupil_id = a.pupil_id AND m.date = a.date AND m.presence = 'Absent' AND m.reason = 'Unexcused')
             FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
             WHERE a.school_id = @schoolId AND a.date = @prev AND {inScope}
             ORDER BY p.class_name, p.full_name
             """, args, tx).ConfigureAwait(false))
-            .Select(r => new AbsenceRow(r.FullName, r.ClassName, (int)r.Lessons, r.Unexplained > 0 ? "причина не выяснена" : "причина получена или отметка исправлена"))
+            .Select(r => new AbsenceRow(r.FullName, r.ClassName, (int)r.Lessons,
+                r.Unexplained > 0 ? "причина не выяснена" : r.Unexcused > 0 ? "без уважительной причины" : "причина получена или отметка исправлена"))
             .ToList();
 
         var unreachable = (await db.QueryAsync<(string Pupil, string ClassName, string Guardian, string? Tried)>(

@@ -37,10 +37,9 @@ internal sealed class SchoolPoller(
     /// </summary>
     public const int ReadRetries = 1;
 
-    private readonly ResiliencePipeline journalPipeline = new ResiliencePipelineBuilder
-    {
-        TimeProvider = time,
-    }
+    // The pause is real time, Polly's own: it waits on the journal's server, not on the school's clock (which the
+    // demo and the tests move by hand, and which a rehearsal shifts).
+    private readonly ResiliencePipeline journalPipeline = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<JournalException>(e => e.IsTransient),

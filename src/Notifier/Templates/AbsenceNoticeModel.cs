@@ -9,7 +9,7 @@ namespace Connector.Notifier.Templates;
 /// <param name="ShortDateText">"23.11", for SMS.</param>
 /// <param name="WeekdayText">"понедельник"</param>
 /// <param name="IsToday">True when the absence is today's (false when it was entered late and found the next day).</param>
-/// <param name="Pupils">The guardian's children absent that day without a recorded reason (one message for siblings).</param>
+/// <param name="Pupils">The guardian's children absent that day without a valid reason, recorded or not (one message for siblings).</param>
 public sealed record AbsenceNoticeModel(
     string SchoolName,
     string SmsSchoolName,
@@ -19,14 +19,21 @@ public sealed record AbsenceNoticeModel(
     string ShortDateText,
     string WeekdayText,
     bool IsToday,
-    IReadOnlyList<AbsentPupilModel> Pupils);
+    IReadOnlyList<AbsentPupilModel> Pupils)
+{
+    /// <summary>Some lesson is marked as missed without a valid reason (НП), not only without a recorded one.</summary>
+    public bool AnyUnexcused => Pupils.Any(p => p.Lessons.Any(l => l.Unexcused));
+
+    /// <summary>Every lesson listed is marked as missed without a valid reason: no reason is awaited from the guardian.</summary>
+    public bool AllUnexcused => Pupils.All(p => p.Lessons.All(l => l.Unexcused));
+}
 
 /// <summary>One absent child in a notice.</summary>
 /// <param name="Name">"Иван Петров".</param>
 /// <param name="SmsName">How an SMS names the child: the first name, or «ребёнок» where the school keeps names off locked screens.</param>
 /// <param name="ClassName">"7Б".</param>
 /// <param name="Noun">"Ученик" or "Ученица".</param>
-/// <param name="Lessons">The lessons missed without a recorded reason.</param>
+/// <param name="Lessons">The lessons missed without a valid reason: none recorded yet, or marked unexcused.</param>
 /// <param name="TeacherName">The class teacher, or null.</param>
 /// <param name="MissedThisMonth">Lessons missed without a valid or recorded reason this month, this day included.</param>
 public sealed record AbsentPupilModel(
@@ -45,4 +52,5 @@ public sealed record AbsentPupilModel(
 /// <summary>One missed lesson.</summary>
 /// <param name="Number">The lesson's number in the day.</param>
 /// <param name="Subject">The subject.</param>
-public sealed record MissedLessonModel(int Number, string Subject);
+/// <param name="Unexcused">Marked as missed without a valid reason (НП); false where no reason is recorded yet.</param>
+public sealed record MissedLessonModel(int Number, string Subject, bool Unexcused = false);

@@ -18,6 +18,18 @@ public sealed class SameDayAbsenceRuleTests
     }
 
     [Fact]
+    public void Order000_2_4_AnAbsenceMarkedUnexcusedFromTheStart_OpensANotice()
+    {
+        var decisions = Decide(Day(Tuesday, null, Mark(2, Presence.Absent, AbsenceReason.Unexcused), Absent(4)));
+
+        Assert.Equal([2, 4], Assert.IsType<AbsenceDecision.Open>(Assert.Single(decisions)).Lessons);
+    }
+
+    [Fact]
+    public void AnOpenAbsenceMarkedUnexcusedBeforeSending_StaysOpen() =>
+        Assert.Empty(Decide(Day(Tuesday, new AbsenceRecord(AbsenceState.Open, [], null), Mark(1, Presence.Absent, AbsenceReason.Unexcused))));
+
+    [Fact]
     public void AnAbsenceWithAReason_OpensNothing() =>
         Assert.Empty(Decide(Day(Tuesday, null, Mark(1, Presence.Absent, AbsenceReason.Illness), Mark(2, Presence.Absent, AbsenceReason.Excused))));
 

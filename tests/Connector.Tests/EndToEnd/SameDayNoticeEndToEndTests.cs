@@ -21,7 +21,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
     private readonly TestInstallation install = new();
 
     [Fact]
-    public async Task EachGuardianOfEachUnexplainedAbsentee_GetsExactlyOneEmailADay_AndNobodyElseGetsAny()
+    public async Task EachGuardianOfEachAbsenteeWithoutAValidReason_GetsExactlyOneEmailADay_AndNobodyElseGetsAny()
     {
         await maildev.ClearAsync();
         BuildScenario();
@@ -32,7 +32,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
 
-        var all = await maildev.GetEmailsAsync(atLeast: 9);
+        var all = await maildev.GetEmailsAsync(atLeast: 10);
         var emails = all.Where(e => e.Subject.Contains("пропуск уроков", StringComparison.Ordinal)).ToList();
         var received = emails.Select(e => (e.Recipient, e.Subject)).OrderBy(x => x.Recipient).ThenBy(x => x.Subject).ToList();
         Assert.Equal(
@@ -42,6 +42,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
             ("family@example.com", "Школа № 1: пропуск уроков 11 ноября 2026 г."),
             ("maria@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."),
             ("oleg@example.com", "Школа № 1: пропуск уроков 10 ноября 2026 г."),
+            ("olga@example.com", "Школа № 1: пропуск уроков 10 ноября 2026 г."),
             ("sergey@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."),
         ], received);
 
@@ -56,6 +57,12 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         // Kuznetsov's two lessons were entered together: one e-mail lists both.
         var toElenaMonday = emails.Single(e => e.Recipient == "elena@example.com" && e.Subject.Contains("9 ноября", StringComparison.Ordinal)).Text;
         Assert.Contains("Пропущено: 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", toElenaMonday, StringComparison.Ordinal);
+
+        // Order 000 §2.4: an unexcused mark is told too, plainly, and the guardian is asked to contact the class teacher.
+        var toOlga = emails.Single(e => e.Recipient == "olga@example.com").Text;
+        Assert.Contains("Сегодня, вторник 10 ноября 2026 г., в электронном журнале отмечен пропуск уроков без уважительной причины.", toOlga, StringComparison.Ordinal);
+        Assert.Contains("Ученица: Ксения Орлова, 7Б класс.\nПропущено: 1 урок:\n  3-й урок — Литература\n", toOlga, StringComparison.Ordinal);
+        Assert.Contains("Пожалуйста, свяжитесь с классным руководителем", toOlga, StringComparison.Ordinal);
 
         // Two siblings absent the same day: one e-mail to their shared guardian, naming both.
         var toFamily = emails.Single(e => e.Recipient == "family@example.com").Text;
@@ -80,7 +87,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         var corrections = (await db.QueryAsync<(string, string, string)>("SELECT pupil_id, date, correction FROM absences WHERE correction IS NOT NULL ORDER BY pupil_id")).ToList();
         Assert.Equal([("p1", "2026-11-09", "excused"), ("p3", "2026-11-09", "present")], corrections);
         var audited = await db.QueryAsync<(string, int)>("SELECT action, COUNT(*) FROM audit_log GROUP BY action ORDER BY action");
-        Assert.Equal([("absence-notice.sent", 6), ("correction-notice.sent", 3)], audited);
+        Assert.Equal([("absence-notice.sent", 7), ("correction-notice.sent", 3)], audited);
         var unreachable = await db.QueryAsync<string>("SELECT guardian_id FROM outbox WHERE state = 'unreachable'");
         Assert.Equal(["g8"], unreachable);
 
@@ -135,6 +142,8 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
             .RawAttendance($"{Monday:yyyy-MM-dd};p4;2;Z;{Monday:yyyy-MM-dd} 09:40")
             // Tuesday.
             .Mark(Tuesday, "p3", 3, "Н").Mark(Tuesday, "p2", 2, "Н")
+            // Orlova: marked unexcused (НП) from the start; her mother did not know (000 §2.4, 001 инструкция §2.1).
+            .Mark(Tuesday, "p4", 3, "НП")
             // Wednesday: both Belov children absent.
             .Mark(Wednesday, "p6", 1, "Н").Mark(Wednesday, "p7", 1, "Н")
             // Thursday is a school holiday: whatever the journal holds, nobody is polled or told.

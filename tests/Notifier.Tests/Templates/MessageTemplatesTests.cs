@@ -38,6 +38,39 @@ public sealed class MessageTemplatesTests
     }
 
     [Fact]
+    public void Order000_2_4_AnUnexcusedMark_IsSaidPlainly_AndAsksTheGuardianToContactTheClassTeacher()
+    {
+        var unexcused = Pupil("Иван Петров", "Иван", "7Б", 2) is var p ? p with { Lessons = [.. p.Lessons.Select(l => l with { Unexcused = true })] } : null!;
+
+        var email = Repository.Render("absence.email", Notice(unexcused));
+        var sms = Repository.Render("absence.sms", Notice(unexcused));
+
+        Assert.Contains("в электронном журнале отмечен пропуск уроков без уважительной причины.", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("причина пока не указана", email.Body, StringComparison.Ordinal);
+        Assert.Contains("  1-й урок — Математика\n  2-й урок — Русский язык\n", email.Body, StringComparison.Ordinal);
+        Assert.Contains("Школа отметила этот пропуск как пропуск без уважительной причины. Пожалуйста, свяжитесь с классным руководителем", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("сообщите школе причину пропуска", email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n\n\n", email.Body, StringComparison.Ordinal);
+        Assert.Equal("Школа № 1: 09.11 Иван (7Б) пропуск 2 ур. Без уважит. причины. Свяжитесь с кл. руководителем: +7 (900) 000-00-01", sms.Body);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(sms.Body) <= 2);
+    }
+
+    [Fact]
+    public void ADayWithBothKinds_MarksTheUnexcusedLessons_AndStillAsksForTheMissingReason()
+    {
+        var mixed = Pupil("Иван Петров", "Иван", "7Б", 2) is var p ? p with { Lessons = [p.Lessons[0] with { Unexcused = true }, p.Lessons[1]] } : null!;
+
+        var email = Repository.Render("absence.email", Notice(mixed));
+        var sms = Repository.Render("absence.sms", Notice(mixed));
+
+        Assert.Contains("отмечен пропуск уроков, и причина пока не указана.", email.Body, StringComparison.Ordinal);
+        Assert.Contains("  1-й урок — Математика (без уважительной причины)\n  2-й урок — Русский язык\n", email.Body, StringComparison.Ordinal);
+        Assert.Contains("Школа отметила часть пропусков как пропуск без уважительной причины.", email.Body, StringComparison.Ordinal);
+        Assert.Contains("Пожалуйста, сообщите школе причину пропуска", email.Body, StringComparison.Ordinal);
+        Assert.EndsWith("Причина не указана. Сообщите школе: +7 (900) 000-00-01", sms.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheCorrection_SaysWhatChanged()
     {
         var model = new CorrectionNoticeModel("Школа № 1", "Школа № 1", null, "Мария Ивановна", "9 ноября 2026 г.", "09.11",
