@@ -15,7 +15,7 @@ public sealed class MessageTemplatesTests
         Assert.Equal("Школа № 1: пропуск уроков 9 ноября 2026 г.", message.Subject);
         Assert.DoesNotContain("Петров", message.Subject, StringComparison.Ordinal);
         Assert.StartsWith("Здравствуйте, Мария Ивановна!\n\nСегодня, понедельник 9 ноября 2026 г.,", message.Body, StringComparison.Ordinal);
-        Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущено: 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", message.Body, StringComparison.Ordinal);
+        Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущено 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("С начала месяца без уважительной причины пропущено 5 уроков.", message.Body, StringComparison.Ordinal);
         Assert.Contains("позвоните по телефону +7 (900) 000-00-01", message.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n\n", message.Body, StringComparison.Ordinal);
@@ -68,6 +68,22 @@ public sealed class MessageTemplatesTests
         Assert.Contains("Школа отметила часть пропусков как пропуск без уважительной причины.", email.Body, StringComparison.Ordinal);
         Assert.Contains("Пожалуйста, сообщите школе причину пропуска", email.Body, StringComparison.Ordinal);
         Assert.EndsWith("Причина не указана. Сообщите школе: +7 (900) 000-00-01", sms.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, "Пропущен 1 урок:", "пропущен 1 урок.")]
+    [InlineData(2, "Пропущено 2 урока:", "пропущено 2 урока.")]
+    [InlineData(5, "Пропущено 5 уроков:", "пропущено 5 уроков.")]
+    [InlineData(11, "Пропущено 11 уроков:", "пропущено 11 уроков.")]
+    [InlineData(21, "Пропущен 21 урок:", "пропущен 21 урок.")]
+    public void TheLessonCount_AgreesWithItsVerbAndNoun(int lessons, string listed, string thisMonth)
+    {
+        var pupil = Pupil("Иван Петров", "Иван", "7Б", lessons) with { MissedThisMonth = lessons };
+
+        var body = Repository.Render("absence.email", Notice(pupil)).Body;
+
+        Assert.Contains("\n" + listed + "\n", body, StringComparison.Ordinal);
+        Assert.Contains("С начала месяца без уважительной причины " + thisMonth, body, StringComparison.Ordinal);
     }
 
     [Fact]
