@@ -21,6 +21,9 @@ public sealed record AbsenceNoticeModel(
     bool IsToday,
     IReadOnlyList<AbsentPupilModel> Pupils)
 {
+    /// <summary>«В понедельник», «Во вторник», «В среду»…: how a sentence about the day starts when it is not today.</summary>
+    public string OnWeekdayText => RussianText.OnWeekday(WeekdayText);
+
     /// <summary>Some lesson is marked as missed without a valid reason (НП), not only without a recorded one.</summary>
     public bool AnyUnexcused => Pupils.Any(p => p.Lessons.Any(l => l.Unexcused));
 

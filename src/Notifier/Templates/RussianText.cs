@@ -17,6 +17,19 @@ public static class RussianText
     /// <summary>"понедельник"</summary>
     public static string Weekday(DateOnly date) => Russian.DateTimeFormat.GetDayName(date.DayOfWeek);
 
+    /// <summary>
+    /// «В понедельник», «Во вторник», «В среду»: the start of a sentence about a day of the week (the accusative after
+    /// «в», and «во» before «вторник»), from the day's name as <see cref="Weekday"/> gives it.
+    /// </summary>
+    public static string OnWeekday(string weekday) => weekday switch
+    {
+        "вторник" => "Во вторник",
+        "среда" => "В среду",
+        "пятница" => "В пятницу",
+        "суббота" => "В субботу",
+        _ => "В " + weekday,
+    };
+
     /// <summary>Chooses the form for <paramref name="count"/>: 1 урок, 2 урока, 5 уроков, 21 урок.</summary>
     public static string Plural(long count, string one, string few, string many)
     {

@@ -86,6 +86,27 @@ public sealed class MessageTemplatesTests
         Assert.Contains("С начала месяца без уважительной причины " + thisMonth, body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2026-11-09", "В понедельник, 9 ноября 2026 г.,")]
+    [InlineData("2026-11-10", "Во вторник, 10 ноября 2026 г.,")]
+    [InlineData("2026-11-11", "В среду, 11 ноября 2026 г.,")]
+    [InlineData("2026-11-12", "В четверг, 12 ноября 2026 г.,")]
+    [InlineData("2026-11-13", "В пятницу, 13 ноября 2026 г.,")]
+    [InlineData("2026-11-14", "В субботу, 14 ноября 2026 г.,")]
+    [InlineData("2026-11-15", "В воскресенье, 15 ноября 2026 г.,")]
+    public void ANoticeAboutAnEarlierDay_NamesTheWeekdayInTheAccusative(string day, string opening)
+    {
+        var date = DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
+        var notice = Notice(Pupil("Иван Петров", "Иван", "7Б", 1)) with
+        {
+            IsToday = false, DateText = RussianText.Date(date), WeekdayText = RussianText.Weekday(date),
+        };
+
+        var body = Repository.Render("absence.email", notice).Body;
+
+        Assert.Contains("\n\n" + opening + " в электронном журнале", body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheCorrection_SaysWhatChanged()
     {
