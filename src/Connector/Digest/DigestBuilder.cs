@@ -50,7 +50,8 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             ORDER BY p.class_name, p.full_name
             """, args, tx).ConfigureAwait(false))
             .Select(r => new AbsenceRow(r.FullName, r.ClassName, (int)r.Lessons,
-                r.Unexplained > 0 ? "причина не выяснена" : r.Unexcused > 0 ? "без уважительной причины" : "причина получена или отметка исправлена"))
+                r.Lessons == 0 ? "отметка исправлена: был на уроках"
+                : r.Unexplained > 0 ? "причина не выяснена" : r.Unexcused > 0 ? "без уважительной причины" : "причина получена"))
             .ToList();
 
         var unreachable = (await db.QueryAsync<(string Pupil, string ClassName, string Guardian, string? Tried)>(

@@ -26,7 +26,7 @@ internal sealed class DigestRenderer(MessageTemplates templates)
     {
         var max = model.MissedByClass.Count == 0 ? 1 : Math.Max(1, model.MissedByClass.Max(c => c.Lessons));
         return new DigestView(
-            model.SchoolName, RussianText.Greeting(model.StaffName), RussianText.Weekday(model.Date), RussianText.Date(model.Date), model.Scope, model.IsEmpty,
+            model.SchoolName, RussianText.Greeting(model.StaffName), RussianText.WeekdayAccusative(RussianText.Weekday(model.Date)), RussianText.Date(model.Date), model.Scope, model.IsEmpty,
             [.. SectionsWithHeaders(model).Select(s => new DigestSection(s.Title, s.Id, s.Headers,
                 [.. s.Rows.Select(r => new DigestRow(r, string.Join(" — ", r.Where(c => c.Length > 0))))]))],
             [.. model.MissedByClass.Select(c => new DigestBar(c.ClassName, Math.Max(1, (int)Math.Round(100.0 * c.Lessons / max)), c.Lessons))]);
@@ -51,7 +51,7 @@ internal sealed class DigestRenderer(MessageTemplates templates)
         if (model.Absences.Count > 0 && model.PreviousSchoolDay is { } previous)
         {
             yield return ($"Пропуски без причины за {RussianText.Date(previous)}",
-                model.Absences.Select(a => new[] { a.Pupil, a.ClassName, $"{a.Lessons} {RussianText.Plural(a.Lessons, "урок", "урока", "уроков")}", a.Now }).ToList(),
+                model.Absences.Select(a => new[] { a.Pupil, a.ClassName, a.Lessons == 0 ? "—" : $"{a.Lessons} {RussianText.Plural(a.Lessons, "урок", "урока", "уроков")}", a.Now }).ToList(),
                 "absences", ["Ученик", "Класс", "Пропущено", "Сейчас"]);
         }
 

@@ -21,13 +21,15 @@ public static class RussianText
     /// «В понедельник», «Во вторник», «В среду»: the start of a sentence about a day of the week (the accusative after
     /// «в», and «во» before «вторник»), from the day's name as <see cref="Weekday"/> gives it.
     /// </summary>
-    public static string OnWeekday(string weekday) => weekday switch
+    public static string OnWeekday(string weekday) => (weekday == "вторник" ? "Во " : "В ") + WeekdayAccusative(weekday);
+
+    /// <summary>«понедельник», «среду», «пятницу»: the day's name after «в» or «на» (the accusative).</summary>
+    public static string WeekdayAccusative(string weekday) => weekday switch
     {
-        "вторник" => "Во вторник",
-        "среда" => "В среду",
-        "пятница" => "В пятницу",
-        "суббота" => "В субботу",
-        _ => "В " + weekday,
+        "среда" => "среду",
+        "пятница" => "пятницу",
+        "суббота" => "субботу",
+        _ => weekday,
     };
 
     /// <summary>Chooses the form for <paramref name="count"/>: 1 урок, 2 урока, 5 уроков, 21 урок.</summary>

@@ -52,6 +52,10 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
 
         var monday = digests.Single(d => d.Recipient == "belova@school1.example" && d.Subject.Contains("9 ноября", StringComparison.Ordinal));
         Assert.Contains("Всё в порядке", monday.Text, StringComparison.Ordinal);
+        Assert.Contains("Сводка посещаемости на понедельник, 9 ноября 2026 г.;", monday.Text, StringComparison.Ordinal);
+        // The day's name after «на» is in the accusative.
+        var wednesday = digests.Single(d => d.Recipient == "belova@school1.example" && d.Subject.Contains("11 ноября", StringComparison.Ordinal));
+        Assert.Contains("Сводка посещаемости на среду, 11 ноября 2026 г.;", wednesday.Text, StringComparison.Ordinal);
 
         var teacher = Html(digests.Single(d => d.Recipient == "belova@school1.example" && d.Subject.Contains("10 ноября", StringComparison.Ordinal)));
         Assert.Equal(["Гусев Максим Олегович|7Б|1 урок|причина не выяснена", "Петров Иван Сергеевич|7Б|2 урока|причина не выяснена"], Rows(teacher, "absences"));
