@@ -12,9 +12,11 @@ using Microsoft.Extensions.Options;
 //  store: the same upsert of a municipality's marks into SQLite (the store) and LiteDB, first and unchanged.
 //  rate:  the rate check before every message over 500,000 past send attempts, without and with its index.
 //  delivery: the outbox dispatcher end to end, to maildev with 1 and 4 connections and into the pickup folder.
+//  sgo:   requests per poll of one SGO school of 33 classes against the emulator, before and with the refresh cycle.
 var part = args.FirstOrDefault() ?? "all";
 if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
 if (part is "all" or "rate") Connector.Bench.RateBench.Run(500_000);
+if (part is "all" or "sgo") await Connector.Bench.SgoBench.RunAsync();
 if (part is not ("all" or "email" or "delivery")) return;
 var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
 var maildev = new MaildevServer();

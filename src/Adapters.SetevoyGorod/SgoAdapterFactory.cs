@@ -48,6 +48,8 @@ internal sealed class SgoAdapterFactory(TimeProvider time, ILoggerFactory logger
         if (options.RequestsPerMinute is < 1 or > 6000) problems.Add($"{path}:RequestsPerMinute: {options.RequestsPerMinute} вне допустимого диапазона 1–6000");
         if (options.TimeoutSeconds is < 1 or > 300) problems.Add($"{path}:TimeoutSeconds: {options.TimeoutSeconds} вне допустимого диапазона 1–300");
         if (options.Retries is < 0 or > 10) problems.Add($"{path}:Retries: {options.Retries} вне допустимого диапазона 0–10");
+        if (options.RecentRefreshMinutes is < 0 or > 1440) problems.Add($"{path}:RecentRefreshMinutes: {options.RecentRefreshMinutes} вне допустимого диапазона 0–1440");
+        if (options.OlderRefreshMinutes is < 0 or > 1440) problems.Add($"{path}:OlderRefreshMinutes: {options.OlderRefreshMinutes} вне допустимого диапазона 0–1440");
         if (options.LingerSeconds is < 0 or > 3600) problems.Add($"{path}:LingerSeconds: {options.LingerSeconds} вне допустимого диапазона 0–3600");
         problems.AddRange(SgoAttendanceCodes.Validate(options, path));
         return problems;

@@ -18,6 +18,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
     private readonly SchoolRef school;
     private readonly TimeZoneInfo timeZone;
     private readonly TimeProvider time;
+    private readonly LessonPageCache cache;
     private SchoolDirectory? directory;
 
     public SgoJournalAdapter(SgoClient client, SgoOptions options, SchoolRef school, string settings, TimeProvider time, ILogger logger)
@@ -27,6 +28,7 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
         this.time = time;
         timeZone = TimeZoneInfo.FindSystemTimeZoneById(school.TimeZone);
         codes = new SgoAttendanceCodes(options, school.Id, logger);
+        cache = new LessonPageCache(options);
         mailbox = new SgoMailbox(client, options, school.Id, settings, logger);
     }
 
@@ -44,8 +46,9 @@ internal sealed class SgoJournalAdapter : IJournalAdapter, IAsyncDisposable
         client.RunAsync(async ct =>
         {
             var read = await DirectoryAsync(ct).ConfigureAwait(false);
-            var localNow = TimeZoneInfo.ConvertTime(time.GetUtcNow(), timeZone).DateTime;
-            return await TeacherJournalReader.ReadAsync(client, read, codes, from, to, localNow, ct).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            var localNow = TimeZoneInfo.ConvertTime(now, timeZone).DateTime;
+            return await TeacherJournalReader.ReadAsync(client, read, codes, from, to, now, localNow, cache, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken) =>

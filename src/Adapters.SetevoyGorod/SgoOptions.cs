@@ -30,6 +30,15 @@ public sealed class SgoOptions
     /// <summary>How many times a read that failed for a transient reason (timeout, 5xx, dropped connection) is retried.</summary>
     public int Retries { get; set; } = 3;
 
+    /// <summary>
+    /// How old the previous lesson day's lesson pages may get before a poll reads them again (today's are read on
+    /// every poll); 0 reads them on every poll too. Late entries and corrections of that day are seen within this time.
+    /// </summary>
+    public int RecentRefreshMinutes { get; set; } = 120;
+
+    /// <summary>How old older days' lesson pages and the lists of lessons may get before a poll reads them again; 0: every poll.</summary>
+    public int OlderRefreshMinutes { get; set; } = 480;
+
     /// <summary>How long an idle session stays open after the last piece of work before the adapter logs out.</summary>
     public int LingerSeconds { get; set; } = 60;
 

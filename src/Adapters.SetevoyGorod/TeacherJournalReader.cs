@@ -22,7 +22,8 @@ internal static class TeacherJournalReader
     private static readonly string[] Spellings = ["sgId", "sgid"];
 
     public static async Task<AttendanceSnapshot> ReadAsync(
-        SgoClient client, SchoolDirectory directory, SgoAttendanceCodes codes, DateOnly from, DateOnly to, DateTime localNow, CancellationToken cancellationToken)
+        SgoClient client, SchoolDirectory directory, SgoAttendanceCodes codes, DateOnly from, DateOnly to, DateTimeOffset now, DateTime localNow,
+        LessonPageCache cache, CancellationToken cancellationToken)
     {
         var problems = new List<SourceProblem>();
         var lessons = new Dictionary<(string Class, DateOnly Date, int Number), Lesson>();
@@ -30,14 +31,20 @@ internal static class TeacherJournalReader
         var classes = directory.Classes.ToDictionary(c => c.Id);
         var pupils = directory.Students.Select(s => s.Id).ToHashSet();
         var terms = directory.Terms.Where(t => t.Start <= to && t.End >= from).ToList();
+        var today = DateOnly.FromDateTime(localNow);
+        cache.BeginPoll(now);
 
+        // First the lessons of the window, then the page of each lesson that has begun: the previous lesson day (whose
+        // pages are read more often than older days') is known only once every group's lessons are.
+        var begun = new List<(SubjectGroup Group, string ClassName, string Subject, int? Term, ClassMeeting Meeting)>();
         foreach (var group in directory.SubjectGroups)
         {
             if (!classes.TryGetValue(group.ClassId, out var schoolClass)) continue;
             var subject = group.SubjectName ?? group.Name?.Split('/').Last() ?? "?";
             foreach (var term in terms)
             {
-                foreach (var meeting in await MeetingsAsync(client, group.Id, term.Id, cancellationToken).ConfigureAwait(false))
+                var meetings = await cache.MeetingsAsync(group.Id, term.Id, () => MeetingsAsync(client, group.Id, term.Id, cancellationToken)).ConfigureAwait(false);
+                foreach (var meeting in meetings)
                 {
                     var date = meeting.Day;
                     if (date < from || date > to) continue;
@@ -47,29 +54,38 @@ internal static class TeacherJournalReader
                         continue;
                     }
 
-                    var begun = date.ToDateTime(ParseTime(meeting.StartTime)) <= localNow;
+                    var hasBegun = date.ToDateTime(ParseTime(meeting.StartTime)) <= localNow;
                     var key = (schoolClass.Name, date, meeting.Number);
-                    lessons[key] = new Lesson(schoolClass.Name, date, meeting.Number, subject, begun || (lessons.TryGetValue(key, out var other) && other.AttendanceTaken));
-                    if (!begun) continue;
-
-                    foreach (var (studentId, code) in await AttendanceAsync(client, group.Id, term.Id, meeting.Id, cancellationToken).ConfigureAwait(false))
-                    {
-                        if (string.IsNullOrWhiteSpace(code)) continue;
-                        if (!pupils.Contains(studentId))
-                        {
-                            problems.Add(new SourceProblem(SourceProblemKind.Record, LessonPath, Invariant($"cmid={meeting.Id}"), "studentId",
-                                Invariant($"a mark for pupil #{studentId}, who is not in any class the account sees; left out")));
-                            continue;
-                        }
-
-                        var (presence, reason) = codes.Map(code);
-                        if (presence == Presence.Present) continue;
-                        marks.Add(new AttendanceMark(studentId.ToString(CultureInfo.InvariantCulture), date, meeting.Number, subject, presence, reason, code.Trim()));
-                    }
+                    lessons[key] = new Lesson(schoolClass.Name, date, meeting.Number, subject, hasBegun || (lessons.TryGetValue(key, out var other) && other.AttendanceTaken));
+                    if (hasBegun) begun.Add((group, schoolClass.Name, subject, term.Id, meeting));
                 }
             }
         }
 
+        var previousLessonDay = begun.Select(b => b.Meeting.Day).Where(d => d < today).DefaultIfEmpty(DateOnly.MinValue).Max();
+        foreach (var (group, _, subject, term, meeting) in begun)
+        {
+            var tier = meeting.Day >= today ? LessonPageCache.Tier.Today
+                : meeting.Day == previousLessonDay ? LessonPageCache.Tier.Recent
+                : LessonPageCache.Tier.Older;
+            var page = await cache.PageAsync(group.Id, term, meeting.Id, tier, () => AttendanceAsync(client, group.Id, term, meeting.Id, cancellationToken)).ConfigureAwait(false);
+            foreach (var (studentId, code) in page)
+            {
+                if (string.IsNullOrWhiteSpace(code)) continue;
+                if (!pupils.Contains(studentId))
+                {
+                    problems.Add(new SourceProblem(SourceProblemKind.Record, LessonPath, Invariant($"cmid={meeting.Id}"), "studentId",
+                        Invariant($"a mark for pupil #{studentId}, who is not in any class the account sees; left out")));
+                    continue;
+                }
+
+                var (presence, reason) = codes.Map(code);
+                if (presence == Presence.Present) continue;
+                marks.Add(new AttendanceMark(studentId.ToString(CultureInfo.InvariantCulture), meeting.Day, meeting.Number, subject, presence, reason, code.Trim()));
+            }
+        }
+
+        cache.KeepOnly(begun.Select(b => (b.Group.Id, b.Term, b.Meeting.Id)).ToHashSet());
         return new AttendanceSnapshot(from, to, [.. lessons.Values], marks, problems);
     }
 

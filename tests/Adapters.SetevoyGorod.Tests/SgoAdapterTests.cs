@@ -161,6 +161,48 @@ public sealed class SgoAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APoll_ReadsTodaysLessonPagesEveryTime_AndEarlierDaysOnlyWhenTheyAreDue()
+    {
+        var thursday = Monday.AddDays(-4);
+        var friday = Monday.AddDays(-3);
+        school.Emulator.Lessons(class7B, thursday, 6);
+        school.Emulator.Lessons(class7B, friday, 6);
+        school.Emulator.Mark(sidorova, thursday, 2, "ОТ");
+        school.Emulator.Mark(sidorova, friday, 3, "ОТ");
+        school.Settings["RecentRefreshMinutes"] = "60";
+        school.Settings["OlderRefreshMinutes"] = "480";
+        var adapter = school.Adapter();
+        await adapter.GetRosterAsync(CancellationToken.None);
+
+        // 12:00 in Moscow: four of Monday's lessons have begun, and all of Thursday's and Friday's.
+        var (first, firstPages) = await ReadAsync(adapter, thursday);
+        school.Clock.Advance(TimeSpan.FromMinutes(15));
+        school.Emulator.Mark(petrov, Monday, 2, "ОТ"); // today: seen at the next poll
+        school.Emulator.Mark(sidorova, friday, 4, "ОТ"); // a late entry on the previous lesson day
+        var (second, secondPages) = await ReadAsync(adapter, thursday);
+        school.Clock.Advance(TimeSpan.FromMinutes(60)); // 13:15: Friday's pages are an hour old, Thursday's not eight
+        var (third, thirdPages) = await ReadAsync(adapter, thursday);
+
+        Assert.Equal(4 + 6 + 6, firstPages);
+        Assert.Contains((Id(sidorova), thursday, 2), first);
+        Assert.Equal(5, secondPages); // Monday's five begun lessons; no earlier page
+        Assert.Contains((Id(petrov), Monday, 2), second);
+        Assert.DoesNotContain((Id(sidorova), friday, 4), second);
+        Assert.Equal(6 + 6, thirdPages); // Monday's six and Friday's six; Thursday's pages wait for their eight hours
+        Assert.Contains((Id(sidorova), friday, 4), third);
+        Assert.Contains((Id(sidorova), thursday, 2), third); // kept from the first read
+    }
+
+    /// <summary>Reads the window, counting the lesson pages asked for (a page asked again after a new login counts once).</summary>
+    private async Task<(List<(string, DateOnly, int)> Marks, int Pages)> ReadAsync(IJournalAdapter adapter, DateOnly from)
+    {
+        var before = school.Emulator.RequestTargets.Count;
+        var snapshot = await adapter.GetAttendanceAsync(from, Monday, CancellationToken.None);
+        var pages = school.Emulator.RequestTargets.Skip(before).Where(t => t.StartsWith("GET /webapi/grade/journal/edit?", StringComparison.Ordinal)).Distinct().Count();
+        return ([.. snapshot.Marks.Select(m => (m.PupilId, m.Date, m.LessonNumber))], pages);
+    }
+
+    [Fact]
     public async Task LessonsNotYetBegun_AreNotTaken_AndTheirPagesAreNotRead()
     {
         var snapshot = await school.Adapter().GetAttendanceAsync(Monday, Monday, CancellationToken.None);

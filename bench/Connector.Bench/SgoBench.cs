@@ -1,0 +1,66 @@
+using System.Globalization;
+using Connector.Abstractions.Schools;
+using Connector.Adapters.SetevoyGorod;
+using Connector.Demo;
+using Connector.Testing.Sgo;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Connector.Bench;
+
+/// <summary>
+/// Requests one SGO school costs per poll: 33 classes of 8 subject groups, 7 lessons a school day, a 7-day window,
+/// polled every 15 minutes from 08:00 to 16:00 on a Monday against the emulator, with every lesson page read on every
+/// poll (what the adapter did before, refresh 0) and with the default refresh of earlier days.
+/// </summary>
+internal static class SgoBench
+{
+    private static readonly DateOnly Monday = new(2026, 11, 9);
+
+    public static async Task RunAsync()
+    {
+        Console.WriteLine("SGO requests per poll, one school of 33 classes, 7 lessons a day, 7-day window, a poll every 15 min 08:00–16:00");
+        Console.WriteLine($"{"refresh of earlier days",-32} {"first",7} {"max",7} {"mean",7} {"min at 60/min (max)",20}");
+        await RunAsync("every poll (before)", recent: 0, older: 0);
+        await RunAsync("default (120 min / 480 min)", recent: 120, older: 480);
+    }
+
+    private static async Task RunAsync(string how, int recent, int older)
+    {
+        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(5, 0)), TimeSpan.Zero)); // 08:00 in Moscow
+        await using var sgo = await SgoEmulator.StartAsync(clock);
+        sgo.AddAccount("bench", "Пароль-2026", "Сервис Connector");
+        var days = Enumerable.Range(0, 7).Select(d => Monday.AddDays(-6 + d)).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();
+        for (var c = 0; c < 33; c++)
+        {
+            var cls = sgo.AddClass(string.Create(CultureInfo.InvariantCulture, $"{5 + c % 7}{"АБВГДЕ"[c / 7]}"), sgo.AddStaff($"Учитель{c} Ирина Викторовна"));
+            for (var p = 0; p < 25; p++) sgo.AddStudent(cls, $"Ученик{c}-{p} Иван Сергеевич", null);
+            foreach (var day in days) sgo.Lessons(cls, day, 7);
+        }
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kind"] = "sgo", ["BaseUrl"] = sgo.BaseUrl, ["SchoolId"] = sgo.SchoolId.ToString(CultureInfo.InvariantCulture), ["Login"] = "bench",
+            ["Password"] = "Пароль-2026", ["RequestsPerMinute"] = "6000", ["LingerSeconds"] = "3600",
+            ["RecentRefreshMinutes"] = recent.ToString(CultureInfo.InvariantCulture), ["OlderRefreshMinutes"] = older.ToString(CultureInfo.InvariantCulture),
+        };
+        var section = new ConfigurationBuilder().AddInMemoryCollection(settings.ToDictionary(s => "A:" + s.Key, s => s.Value)).Build().GetSection("A");
+        var factory = new SgoAdapterFactory(clock, NullLoggerFactory.Instance);
+        var adapter = factory.Create(new SchoolRef("bench", "Школа", "Europe/Moscow", "default", "sgo"), section);
+        await adapter.GetRosterAsync(CancellationToken.None);
+
+        var perPoll = new List<int>();
+        for (var poll = 0; poll <= 32; poll++)
+        {
+            var before = sgo.Requests.Count;
+            await adapter.GetAttendanceAsync(Monday.AddDays(-6), Monday, CancellationToken.None);
+            perPoll.Add(sgo.Requests.Count - before);
+            clock.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        await ((IAsyncDisposable)adapter).DisposeAsync();
+        var warm = perPoll.Skip(1).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{how,-32} {perPoll[0],7} {warm.Max(),7} {warm.Average(),7:0} {warm.Max() / 60.0,20:0.0}"));
+    }
+}

@@ -1,0 +1,88 @@
+namespace Connector.Adapters.SetevoyGorod;
+
+/// <summary>
+/// What one school's adapter read from the teacher journal before, so that a poll costs what may have changed and
+/// not the whole window (SGO_API.md §4.2–4.3 has no "changed since" query). Today's lesson pages are read on every
+/// poll. The previous lesson day's pages are read again once they are <see cref="SgoOptions.RecentRefreshMinutes"/>
+/// old, older days' pages and the lists of lessons once they are <see cref="SgoOptions.OlderRefreshMinutes"/> old.
+/// Refreshes are spread over the polls: a poll refreshes at most the share of a tier that the time since the last
+/// poll is of the tier's interval, so a window read in one go at start does not fall due in one go again. Something
+/// never read is always read. Only whole answers are kept; a failed read leaves what was kept before.
+/// </summary>
+internal sealed class LessonPageCache(SgoOptions options)
+{
+    private readonly Dictionary<(int Group, int? Term), Entry<List<ClassMeeting>>> meetings = [];
+    private readonly Dictionary<(int Group, int? Term, int Meeting), Entry<List<(int StudentId, string? Code)>>> pages = [];
+    private readonly Dictionary<Tier, int> budget = [];
+    private DateTimeOffset? lastPoll;
+    private DateTimeOffset now;
+
+    /// <summary>How recent a lesson is, which says how often its page is read.</summary>
+    internal enum Tier
+    {
+        Today,
+        Recent,
+        Older,
+    }
+
+    /// <summary>What this poll read and what it took from the cache, for the log and the probe.</summary>
+    public (int Read, int Kept) Counts { get; private set; }
+
+    /// <summary>Starts a poll at <paramref name="at"/>: sets how many stale entries of each tier it may refresh.</summary>
+    public void BeginPoll(DateTimeOffset at)
+    {
+        now = at;
+        var since = lastPoll is { } last && at > last ? at - last : TimeSpan.MaxValue;
+        lastPoll = at;
+        Counts = (0, 0);
+        budget[Tier.Recent] = Share(pages.Values.Count(p => p.Tier == Tier.Recent), since, options.RecentRefreshMinutes);
+        budget[Tier.Older] = Share(pages.Values.Count(p => p.Tier == Tier.Older) + meetings.Count, since, options.OlderRefreshMinutes);
+    }
+
+    public Task<List<ClassMeeting>> MeetingsAsync(int group, int? term, Func<Task<List<ClassMeeting>>> read) =>
+        GetAsync(meetings, (group, term), Tier.Older, read);
+
+    public Task<List<(int StudentId, string? Code)>> PageAsync(int group, int? term, int meeting, Tier tier, Func<Task<List<(int StudentId, string? Code)>>> read) =>
+        GetAsync(pages, (group, term, meeting), tier, read);
+
+    /// <summary>Forgets the lesson pages not in <paramref name="window"/> (days that left it), so the cache holds one window at most.</summary>
+    public void KeepOnly(IReadOnlySet<(int Group, int? Term, int Meeting)> window)
+    {
+        foreach (var key in pages.Keys.Where(k => !window.Contains(k)).ToList()) pages.Remove(key);
+    }
+
+    private async Task<T> GetAsync<TKey, T>(Dictionary<TKey, Entry<T>> entries, TKey key, Tier tier, Func<Task<T>> read)
+        where TKey : notnull
+    {
+        if (entries.TryGetValue(key, out var kept) && !MustRead(kept, tier))
+        {
+            entries[key] = kept with { Tier = tier };
+            Counts = (Counts.Read, Counts.Kept + 1);
+            return kept.Value;
+        }
+
+        var value = await read().ConfigureAwait(false);
+        entries[key] = new Entry<T>(value, now, tier);
+        Counts = (Counts.Read + 1, Counts.Kept);
+        return value;
+    }
+
+    private bool MustRead<T>(Entry<T> kept, Tier tier)
+    {
+        if (tier == Tier.Today) return true;
+        var interval = TimeSpan.FromMinutes(tier == Tier.Recent ? options.RecentRefreshMinutes : options.OlderRefreshMinutes);
+        if (now - kept.ReadAt < interval) return false;
+        if (budget.GetValueOrDefault(tier) <= 0) return false;
+        budget[tier]--;
+        return true;
+    }
+
+    /// <summary>The part of <paramref name="count"/> entries that falls due in <paramref name="since"/>, rounded up; all of them after a long pause.</summary>
+    private static int Share(int count, TimeSpan since, int intervalMinutes)
+    {
+        if (intervalMinutes <= 0 || since >= TimeSpan.FromMinutes(intervalMinutes)) return count;
+        return (int)Math.Ceiling(count * since.TotalMinutes / intervalMinutes);
+    }
+
+    private sealed record Entry<T>(T Value, DateTimeOffset ReadAt, Tier Tier);
+}
