@@ -4,19 +4,21 @@ namespace Connector.Absences;
 
 /// <summary>
 /// The same-day rule (RULES.md §2): a pupil absent without a valid reason (none recorded, or marked unexcused) gets
-/// one notice to their guardians the day it is found. Absences of today are decided, and those of the previous school day still unexplained and not
-/// yet decided (entered after hours), so nothing waits past the end of the next school day. A pure function of
-/// the marks and the decisions already made: running it twice changes nothing.
+/// one notice to their guardians within one day of its detection (000 §2.4: «в течение одного дня (с момента
+/// выявления)»), whenever the lesson was: an absence entered after hours, or days late, is told when a poll first
+/// finds it, as far back as the window read (<c>LookbackDays</c>). Nothing before <c>decidesFrom</c> is decided:
+/// the first poll of an installation takes the past as known, so a new installation does not tell parents about
+/// last week. A pure function of the marks and the decisions already made: running it twice changes nothing.
 /// </summary>
 internal static class SameDayAbsenceRule
 {
-    public static IReadOnlyList<AbsenceDecision> Decide(IEnumerable<PupilDay> days, DateOnly today, DateOnly? previousSchoolDay)
+    public static IReadOnlyList<AbsenceDecision> Decide(IEnumerable<PupilDay> days, DateOnly decidesFrom)
     {
         var decisions = new List<AbsenceDecision>();
         foreach (var day in days)
         {
             var unexplained = day.WithoutValidReason;
-            var decidable = day.Date == today || day.Date == previousSchoolDay;
+            var decidable = day.Date >= decidesFrom;
             switch (day.Existing)
             {
                 case null or { State: AbsenceState.Explained } when unexplained.Count > 0 && decidable:

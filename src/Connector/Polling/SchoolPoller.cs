@@ -105,7 +105,6 @@ internal sealed class SchoolPoller(
             return new PollResult(schoolId, true, 0, new DecisionSummary(), 0);
         }
 
-        var previous = school.Calendar.PreviousSchoolDay(today);
         var from = today.AddDays(-school.Options.LookbackDays);
         var snapshot = await ReadAsync(ct => school.Adapter.GetAttendanceAsync(from, today, ct), cancellationToken).ConfigureAwait(false);
 
@@ -160,11 +159,13 @@ internal sealed class SchoolPoller(
             var days = (await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
                 .Where(d => !held.Covers(d.PupilId, d.Date))
                 .ToList();
-            var made = SameDayAbsenceRule.Decide(days, today, previous);
+            var decidesFrom = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
+            var made = SameDayAbsenceRule.Decide(days, decidesFrom);
             var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
             var summary = await AbsenceRepository.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
             // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
-            await AbsenceRepository.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, [today, .. previous is { } p ? [p] : Array.Empty<DateOnly>()],
+            var decidable = Enumerable.Range(0, today.DayNumber - (decidesFrom > from ? decidesFrom : from).DayNumber + 1).Select(d => today.AddDays(-d)).ToList();
+            await AbsenceRepository.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
                 made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
 
             var profile = profiles.Get(school.Ref.ProfileId);

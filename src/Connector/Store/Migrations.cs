@@ -190,5 +190,11 @@ internal static class Migrations
             -- the whole send history, so delivery slowed as months of attempts piled up (bench: `-- rate`).
             CREATE INDEX ix_delivery_attempts_at ON delivery_attempts (attempted_at);
             """),
+        (8, "decides from", """
+            -- The school-local date of the first poll that decided: absences of earlier dates are the past the
+            -- installation found, never notified. Set once, by that poll; an upgraded installation's first poll after
+            -- the upgrade sets it, so nothing that the earlier rule left alone is told now.
+            ALTER TABLE poll_runs ADD COLUMN decides_from TEXT NULL;
+            """),
     ];
 }

@@ -47,6 +47,19 @@ internal static class PollRunRepository
             new { schoolId, now = StoreTime.Format(now), outcome = Name(outcome), failure, detail, changedMarks, failed });
     }
 
+    /// <summary>
+    /// The date absences are decided from: the school-local date of the first poll that decided, set to
+    /// <paramref name="today"/> by that poll (in its transaction, so a poll that does not commit sets nothing).
+    /// </summary>
+    public static async Task<DateOnly> DecidesFromAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, DateOnly today)
+    {
+        // The poll's row is there: StartAsync wrote it before the read.
+        await db.ExecuteAsync("UPDATE poll_runs SET decides_from = COALESCE(decides_from, @today) WHERE school_id = @schoolId",
+            new { schoolId, today = StoreTime.Format(today) }, tx).ConfigureAwait(false);
+        return StoreTime.ParseDate(await db.ExecuteScalarAsync<string>(
+            "SELECT decides_from FROM poll_runs WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false) ?? StoreTime.Format(today));
+    }
+
     public static async Task<Stored?> GetAsync(SqliteConnection db, string schoolId)
     {
         var row = await db.QuerySingleOrDefaultAsync<(string Started, string? Finished, string Outcome, string? Failure, string? Detail, long Changed, long InRow, string? LastOk)?>(

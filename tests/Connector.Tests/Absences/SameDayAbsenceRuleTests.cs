@@ -34,11 +34,19 @@ public sealed class SameDayAbsenceRuleTests
         Assert.Empty(Decide(Day(Tuesday, null, Mark(1, Presence.Absent, AbsenceReason.Illness), Mark(2, Presence.Absent, AbsenceReason.Excused))));
 
     [Fact]
-    public void YesterdaysAbsenceEnteredAfterHours_IsStillNotifiedToday_ButOlderOnesAreNot()
+    public void Order000_2_4_AnAbsenceEnteredAfterHoursOrDaysLate_IsNotifiedWhenFound()
     {
         var decisions = Decide(Day(Monday, null, Absent(6)), Day(Monday.AddDays(-3), null, Absent(1)));
 
-        Assert.Equal(Monday, Assert.IsType<AbsenceDecision.Open>(Assert.Single(decisions)).Date);
+        Assert.Equal([Monday.AddDays(-3), Monday], decisions.Cast<AbsenceDecision.Open>().Select(o => o.Date).Order());
+    }
+
+    [Fact]
+    public void TheFirstPollOfAnInstallation_TakesThePastAsKnown_AndDecidesOnlyFromItsOwnDay()
+    {
+        var decisions = SameDayAbsenceRule.Decide([Day(Tuesday, null, Absent(2)), Day(Monday, null, Absent(6)), Day(Monday.AddDays(-3), null, Absent(1))], decidesFrom: Tuesday);
+
+        Assert.Equal(Tuesday, Assert.IsType<AbsenceDecision.Open>(Assert.Single(decisions)).Date);
     }
 
     [Fact]
@@ -78,7 +86,8 @@ public sealed class SameDayAbsenceRuleTests
     public void AnAbsenceMarkedAgainAfterItWasExplained_OpensAgain() =>
         Assert.IsType<AbsenceDecision.Open>(Assert.Single(Decide(Day(Tuesday, new AbsenceRecord(AbsenceState.Explained, [], null), Absent(2)))));
 
-    private static IReadOnlyList<AbsenceDecision> Decide(params PupilDay[] days) => SameDayAbsenceRule.Decide(days, Tuesday, Monday);
+    /// <summary>Decided on Tuesday by an installation that has been polling since the week before.</summary>
+    private static IReadOnlyList<AbsenceDecision> Decide(params PupilDay[] days) => SameDayAbsenceRule.Decide(days, Monday.AddDays(-7));
 
     private static PupilDay Day(DateOnly date, AbsenceRecord? existing, params DayMark[] marks) => new("p1", date, marks, existing);
 

@@ -96,6 +96,39 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         Assert.DoesNotContain(log.Lines, l => l.Message.Contains("Петров", StringComparison.Ordinal) || l.Message.Contains("@example.com", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Order000_2_4_AnAbsenceEnteredDaysLate_IsToldOnce_TheDayItIsFound_AndNothingBeforeTheFirstPollIsTold()
+    {
+        await maildev.ClearAsync();
+        install.UseSmtp(maildev.SmtpPort);
+        install.Connector["Delivery"]!["IntervalSeconds"] = 600;
+        var friday = Monday.AddDays(-3);
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com");
+        foreach (var day in new[] { friday, Monday, Tuesday, Wednesday, Thursday }) install.Journal.Lessons("7Б", day, 6);
+        install.Journal
+            // Before the installation's first poll (Monday): the past it finds, told to nobody.
+            .Mark(friday, "p1", 1, "Н", friday.ToDateTime(new TimeOnly(9, 0)))
+            // Monday's lesson 2, entered on Thursday at 10:00, three school days late.
+            .Mark(Monday, "p2", 2, "Н", Thursday.ToDateTime(new TimeOnly(10, 0)));
+
+        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        using var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
+        await host.StopAsync();
+
+        var emails = await maildev.GetEmailsAsync(atLeast: 1);
+        var told = Assert.Single(emails);
+        Assert.Equal(("oleg@example.com", "Школа № 1: пропуск уроков 9 ноября 2026 г."), (told.Recipient, told.Subject));
+        Assert.Contains("В понедельник, 9 ноября 2026 г., в электронном журнале отмечен пропуск уроков", told.Text, StringComparison.Ordinal);
+        Assert.Contains("  2-й урок — Русский язык\n", told.Text, StringComparison.Ordinal);
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var sentAt = StoreTime.ParseInstant(await db.ExecuteScalarAsync<string>("SELECT sent_at FROM outbox WHERE state = 'sent'") ?? "");
+        Assert.Equal(Thursday, DateOnly.FromDateTime(sentAt.ToOffset(TimeSpan.FromHours(3)).DateTime));
+    }
+
     public void Dispose() => install.Dispose();
 
     private void BuildScenario()
