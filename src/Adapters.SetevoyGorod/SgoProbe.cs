@@ -21,6 +21,7 @@ namespace Connector.Adapters.SetevoyGorod;
 /// <param name="Endpoints">Each variant of each read tried, and how it answered.</param>
 /// <param name="Missing">What the service needs and the server did not give, in Russian; empty when all is there.</param>
 /// <param name="LoggedOut">Whether the server confirmed the logout at the end; null when no session was opened.</param>
+/// <param name="Cost">What a poll of this school would cost in requests, estimated from a sample of its subject groups; null when the lessons could not be read.</param>
 public sealed record SgoProbeReport(
     Uri Server,
     string? ProductName,
@@ -35,7 +36,40 @@ public sealed record SgoProbeReport(
     int? PupilsWithContacts,
     IReadOnlyList<SgoProbeEndpoint> Endpoints,
     IReadOnlyList<string> Missing,
-    bool? LoggedOut);
+    bool? LoggedOut,
+    SgoPollCost? Cost = null);
+
+/// <summary>
+/// What a poll of a school costs in requests, as the adapter reads (SGO_API.md §4.2–4.3): one list of lessons per
+/// subject group and one page per lesson begun; today's pages every poll, the previous lesson day's and older ones
+/// by their refresh (README, «Сетевой Город»). Estimated for a 7-day window and a poll every 15 minutes.
+/// </summary>
+/// <param name="SampledGroups">How many subject groups' lessons were read for the estimate.</param>
+/// <param name="Groups">The subject groups the account sees.</param>
+/// <param name="LessonsPerDay">Lessons on a school day, all groups together.</param>
+/// <param name="FirstPoll">The first poll after a start: every list and every page of the window.</param>
+/// <param name="LargestPoll">The largest later poll: at the end of a school day.</param>
+/// <param name="RequestsPerMinute">The configured pace.</param>
+public sealed record SgoPollCost(int SampledGroups, int Groups, int LessonsPerDay, int FirstPoll, int LargestPoll, int RequestsPerMinute)
+{
+    public const int WindowDays = 7;
+    public const int PollMinutes = 15;
+
+    public static SgoPollCost Estimate(int sampledGroups, int groups, double lessonsPerGroupInWindow, int schoolDaysInWindow, SgoOptions options)
+    {
+        var window = (int)Math.Round(lessonsPerGroupInWindow * groups);
+        var perDay = schoolDaysInWindow == 0 ? 0 : (int)Math.Round((double)window / schoolDaysInWindow);
+        var recent = Share(perDay, options.RecentRefreshMinutes);
+        var older = Share(Math.Max(0, window - 2 * perDay) + groups, options.OlderRefreshMinutes);
+        return new SgoPollCost(sampledGroups, groups, perDay, groups + window, perDay + recent + older, options.RequestsPerMinute);
+    }
+
+    /// <summary>Minutes a poll of <paramref name="requests"/> takes at the pace.</summary>
+    public double Minutes(int requests) => (double)requests / RequestsPerMinute;
+
+    private static int Share(int count, int refreshMinutes) =>
+        refreshMinutes <= PollMinutes ? count : (int)Math.Ceiling(count * (double)PollMinutes / refreshMinutes);
+}
 
 /// <summary>One variant of one read that the probe tried.</summary>
 /// <param name="Read">The read, in Russian: «классы», «периоды», «ученики», «уроки», «страница урока», «почта: адресаты»…</param>
@@ -60,7 +94,7 @@ public sealed class SgoProbe
 
     public async Task<SgoProbeReport> RunAsync(SchoolRef school, IConfigurationSection adapterSection, CancellationToken cancellationToken, string? saveTo = null)
     {
-        var (client, _) = factory.CreateClient(school, adapterSection);
+        var (client, options) = factory.CreateClient(school, adapterSection);
         await using (client.ConfigureAwait(false))
         {
             if (saveTo is not null) client.Recording = [];
@@ -68,10 +102,11 @@ public sealed class SgoProbe
             var missing = new List<string>();
             var reasons = new List<(string, string)>();
             (int Classes, int Pupils, int WithContacts)? seen = null;
+            SgoPollCost? cost = null;
             string? loginError = null;
             try
             {
-                await client.RunAsync(ct => ProbeReadsAsync(client, school, trials, missing, reasons, counts => seen = counts, ct), cancellationToken).ConfigureAwait(false);
+                await client.RunAsync(ct => ProbeReadsAsync(client, school, options, trials, missing, reasons, counts => seen = counts, estimate => cost = estimate, ct), cancellationToken).ConfigureAwait(false);
             }
             catch (JournalException ex)
             {
@@ -87,12 +122,12 @@ public sealed class SgoProbe
             return new SgoProbeReport(client.Server.Origin, login?.ProductName, login?.Version,
                 login is null ? null : login.SchoolLogin && !login.EsiaMainAuth, login?.EsiaMainAuth, loginError, roles, reasons,
                 seen?.Classes, seen?.Pupils, seen?.WithContacts,
-                [.. trials.Select(t => new SgoProbeEndpoint(t.Read, t.Variant, t.Answered, t.Detail))], missing, client.LastLogoutConfirmed);
+                [.. trials.Select(t => new SgoProbeEndpoint(t.Read, t.Variant, t.Answered, t.Detail))], missing, client.LastLogoutConfirmed, cost);
         }
     }
 
-    private async Task<bool> ProbeReadsAsync(SgoClient client, SchoolRef school, List<SgoVariantTrial> trials, List<string> missing,
-        List<(string, string)> reasons, Action<(int, int, int)> seen, CancellationToken cancellationToken)
+    private async Task<bool> ProbeReadsAsync(SgoClient client, SchoolRef school, SgoOptions options, List<SgoVariantTrial> trials, List<string> missing,
+        List<(string, string)> reasons, Action<(int, int, int)> seen, Action<SgoPollCost> estimated, CancellationToken cancellationToken)
     {
         await client.OpenSessionAsync(cancellationToken).ConfigureAwait(false);
         var reasonList = await Try(trials, "причины отсутствия", missing, optional: true, t => SgoVariantSearch.FirstAnsweringAsync<List<(string, string)>>(client, "reasons",
@@ -149,6 +184,8 @@ public sealed class SgoProbe
                 if (meetings.Any(m => m.Day <= today)) break;
             }
 
+            if (chosen is not null) estimated(await EstimateAsync(client, groups, term?.Id, today, options, cancellationToken).ConfigureAwait(false));
+
             if (chosen is not null && meetings?.Where(m => m.Day <= today).MaxBy(m => m.Day) is { } meeting)
             {
                 await Try(trials, "страница урока", missing, optional: false,
@@ -175,6 +212,27 @@ public sealed class SgoProbe
         await Try(trials, "почта: папка «Отправленные» (без неё отметки сотрудникам не отправляются, чтобы не отправить дважды)", missing, optional: false,
             t => mailbox.SentSubjectsAsync(null, cancellationToken, t), read: "почта: «Отправленные»").ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Reads the lessons of up to ten subject groups (the lists the probe already read come from the same server
+    /// again, a request each) and scales their last week to all groups: what a poll costs, at the configured refresh.
+    /// </summary>
+    private static async Task<SgoPollCost> EstimateAsync(SgoClient client, List<SubjectGroup> groups, int? termId, DateOnly today, SgoOptions options, CancellationToken cancellationToken)
+    {
+        var from = today.AddDays(-SgoPollCost.WindowDays);
+        var sample = groups.Take(10).ToList();
+        var lessons = 0;
+        var days = new HashSet<DateOnly>();
+        foreach (var group in sample)
+        {
+            var inWindow = (await TeacherJournalReader.MeetingsAsync(client, group.Id, termId, cancellationToken).ConfigureAwait(false))
+                .Where(m => m.Day >= from && m.Day <= today).ToList();
+            lessons += inWindow.Count;
+            days.UnionWith(inWindow.Select(m => m.Day));
+        }
+
+        return SgoPollCost.Estimate(sample.Count, groups.Count, (double)lessons / sample.Count, days.Count, options);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Connector.Adapters.SetevoyGorod;
+using Connector.Notifier.Templates;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Connector.Cli;
@@ -84,6 +85,20 @@ internal static class SgoCommand
             }
 
             foreach (var endpoint in read.Where(e => e.Path.Length == 0)) Console.WriteLine($"    не проверено: {endpoint.Detail}");
+        }
+
+        if (report.Cost is { } cost)
+        {
+            var rate = cost.RequestsPerMinute;
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"),
+                $"  Запросов на опрос — оценка по {cost.SampledGroups} из {cost.Groups} {RussianText.Plural(cost.Groups, "предметной группы", "предметных групп", "предметных групп")} "
+                + $"(около {cost.LessonsPerDay} {RussianText.Plural(cost.LessonsPerDay, "урока", "уроков", "уроков")} в учебный день, окно в {SgoPollCost.WindowDays} дней, опрос раз в {SgoPollCost.PollMinutes} минут): "
+                + $"первый после запуска около {cost.FirstPoll} ({cost.Minutes(cost.FirstPoll):0.#} мин при {rate} в минуту), затем до {cost.LargestPoll} ({cost.Minutes(cost.LargestPoll):0.#} мин)."));
+            if (cost.Minutes(cost.LargestPoll) > SgoPollCost.PollMinutes / 3.0)
+            {
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"),
+                    $"  Опрос займёт больше трети интервала: увеличьте RequestsPerMinute хотя бы до {(int)Math.Ceiling(cost.LargestPoll * 3.0 / SgoPollCost.PollMinutes)}, если оператор сервера это разрешает."));
+            }
         }
 
         if (report.LoginError is null)

@@ -53,6 +53,11 @@ public sealed class SgoProbeTests : IAsyncLifetime
         Assert.Contains("отвечает: webapi/mail/recipients — адресатов: 3", output, StringComparison.Ordinal);
         Assert.Contains("Всё, что нужно сервису, сервер даёт.", output, StringComparison.Ordinal);
         Assert.Contains("Сеанс закрыт (выход выполнен).", output, StringComparison.Ordinal);
+        // Ten subject groups (two in 7Б, eight in 5А) and today's two lessons: 10 lists and 2 pages at first; later a
+        // poll reads today's 2 pages and a share of the rest.
+        Assert.Contains("Запросов на опрос — оценка по 10 из 10 предметных групп (около 2 уроков в учебный день, окно в 7 дней, опрос раз в 15 минут): "
+            + "первый после запуска около 12 (0 мин при 6000 в минуту), затем до 4 (0 мин).", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("увеличьте RequestsPerMinute", output, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, output + result.Error, StringComparison.Ordinal);
         Assert.Equal((1, 1, 0), (sgo.Logins, sgo.Logouts, sgo.OpenSessions));
         Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts"));
