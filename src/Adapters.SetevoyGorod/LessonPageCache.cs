@@ -7,7 +7,8 @@ namespace Connector.Adapters.SetevoyGorod;
 /// old, older days' pages and the lists of lessons once they are <see cref="SgoOptions.OlderRefreshMinutes"/> old.
 /// Refreshes are spread over the polls: a poll refreshes at most the share of a tier that the time since the last
 /// poll is of the tier's interval, so a window read in one go at start does not fall due in one go again. Something
-/// never read is always read. Only whole answers are kept; a failed read leaves what was kept before.
+/// never read is always read. Only whole answers are kept; a failed read leaves what was kept before. One poll uses
+/// it at a time: the calls of one account never overlap (<see cref="SgoClient"/>).
 /// </summary>
 internal sealed class LessonPageCache(SgoOptions options)
 {
@@ -25,16 +26,12 @@ internal sealed class LessonPageCache(SgoOptions options)
         Older,
     }
 
-    /// <summary>What this poll read and what it took from the cache, for the log and the probe.</summary>
-    public (int Read, int Kept) Counts { get; private set; }
-
     /// <summary>Starts a poll at <paramref name="at"/>: sets how many stale entries of each tier it may refresh.</summary>
     public void BeginPoll(DateTimeOffset at)
     {
         now = at;
         var since = lastPoll is { } last && at > last ? at - last : TimeSpan.MaxValue;
         lastPoll = at;
-        Counts = (0, 0);
         budget[Tier.Recent] = Share(pages.Values.Count(p => p.Tier == Tier.Recent), since, options.RecentRefreshMinutes);
         budget[Tier.Older] = Share(pages.Values.Count(p => p.Tier == Tier.Older) + meetings.Count, since, options.OlderRefreshMinutes);
     }
@@ -57,13 +54,11 @@ internal sealed class LessonPageCache(SgoOptions options)
         if (entries.TryGetValue(key, out var kept) && !MustRead(kept, tier))
         {
             entries[key] = kept with { Tier = tier };
-            Counts = (Counts.Read, Counts.Kept + 1);
             return kept.Value;
         }
 
         var value = await read().ConfigureAwait(false);
         entries[key] = new Entry<T>(value, now, tier);
-        Counts = (Counts.Read + 1, Counts.Kept);
         return value;
     }
 

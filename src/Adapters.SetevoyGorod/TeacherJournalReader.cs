@@ -36,7 +36,7 @@ internal static class TeacherJournalReader
 
         // First the lessons of the window, then the page of each lesson that has begun: the previous lesson day (whose
         // pages are read more often than older days') is known only once every group's lessons are.
-        var begun = new List<(SubjectGroup Group, string ClassName, string Subject, int? Term, ClassMeeting Meeting)>();
+        var begun = new List<(SubjectGroup Group, string Subject, int? Term, ClassMeeting Meeting)>();
         foreach (var group in directory.SubjectGroups)
         {
             if (!classes.TryGetValue(group.ClassId, out var schoolClass)) continue;
@@ -57,13 +57,13 @@ internal static class TeacherJournalReader
                     var hasBegun = date.ToDateTime(ParseTime(meeting.StartTime)) <= localNow;
                     var key = (schoolClass.Name, date, meeting.Number);
                     lessons[key] = new Lesson(schoolClass.Name, date, meeting.Number, subject, hasBegun || (lessons.TryGetValue(key, out var other) && other.AttendanceTaken));
-                    if (hasBegun) begun.Add((group, schoolClass.Name, subject, term.Id, meeting));
+                    if (hasBegun) begun.Add((group, subject, term.Id, meeting));
                 }
             }
         }
 
         var previousLessonDay = begun.Select(b => b.Meeting.Day).Where(d => d < today).DefaultIfEmpty(DateOnly.MinValue).Max();
-        foreach (var (group, _, subject, term, meeting) in begun)
+        foreach (var (group, subject, term, meeting) in begun)
         {
             var tier = meeting.Day >= today ? LessonPageCache.Tier.Today
                 : meeting.Day == previousLessonDay ? LessonPageCache.Tier.Recent

@@ -2,10 +2,11 @@ using Connector.Abstractions.Schools;
 
 namespace Connector.Delivery;
 
-/// <summary>What one delivery run of one school did. Messages of a run are sent in parallel, so the counts are kept under a lock.</summary>
+/// <summary>What one delivery run of one school did. Messages of a run are sent in parallel, so every count is atomic.</summary>
 internal sealed class DeliveryRun
 {
     private readonly Lock gate = new();
+    private readonly HashSet<ChannelKind> held = []; // channels that held their messages this run: paused, absent, or at their rate
     private int sent;
     private int cancelled;
     private int failed;
@@ -26,9 +27,6 @@ internal sealed class DeliveryRun
     /// <summary>Messages moved to the end of the quiet hours.</summary>
     public int Deferred => Read(ref deferred);
 
-    /// <summary>Channels that held their messages this run: paused, absent, or at their rate.</summary>
-    public HashSet<ChannelKind> Held { get; } = [];
-
     public void CountSent() => Interlocked.Increment(ref sent);
 
     public void CountCancelled() => Interlocked.Increment(ref cancelled);
@@ -43,12 +41,12 @@ internal sealed class DeliveryRun
 
     public bool IsHeld(ChannelKind channel)
     {
-        lock (gate) return Held.Contains(channel);
+        lock (gate) return held.Contains(channel);
     }
 
     public void Hold(ChannelKind channel)
     {
-        lock (gate) Held.Add(channel);
+        lock (gate) held.Add(channel);
     }
 
     private static int Read(ref int field) => Volatile.Read(ref field);

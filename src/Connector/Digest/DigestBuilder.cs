@@ -50,7 +50,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             ORDER BY p.class_name, p.full_name
             """, args, tx).ConfigureAwait(false))
             .Select(r => new AbsenceRow(r.FullName, r.ClassName, (int)r.Lessons,
-                r.Lessons == 0 ? "отметка исправлена: был на уроках"
+                r.Lessons == 0 ? "отметка исправлена: пропуска нет"
                 : r.Unexplained > 0 ? "причина не выяснена" : r.Unexcused > 0 ? "без уважительной причины" : "причина получена"))
             .ToList();
 

@@ -164,7 +164,8 @@ internal sealed class SchoolPoller(
             var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
             var summary = await AbsenceRepository.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
             // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
-            var decidable = Enumerable.Range(0, today.DayNumber - (decidesFrom > from ? decidesFrom : from).DayNumber + 1).Select(d => today.AddDays(-d)).ToList();
+            var earliest = decidesFrom > from ? decidesFrom : from;
+            var decidable = Enumerable.Range(0, today.DayNumber - earliest.DayNumber + 1).Select(earliest.AddDays).ToList();
             await AbsenceRepository.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
                 made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
 

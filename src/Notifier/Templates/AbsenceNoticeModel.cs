@@ -8,7 +8,7 @@ namespace Connector.Notifier.Templates;
 /// <param name="DateText">"23 ноября 2026 г."</param>
 /// <param name="ShortDateText">"23.11", for SMS.</param>
 /// <param name="WeekdayText">"понедельник"</param>
-/// <param name="IsToday">True when the absence is today's (false when it was entered late and found the next day).</param>
+/// <param name="IsToday">True when the absence is today's (false when it was entered after hours or days late and found on a later day).</param>
 /// <param name="Pupils">The guardian's children absent that day without a valid reason, recorded or not (one message for siblings).</param>
 public sealed record AbsenceNoticeModel(
     string SchoolName,
