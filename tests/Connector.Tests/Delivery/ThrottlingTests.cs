@@ -3,6 +3,7 @@ using Connector.Store;
 using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Connector.Tests.Delivery;
 
@@ -17,17 +18,7 @@ public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<Maild
         await maildev.ClearAsync();
         install.UseSmtp(maildev.SmtpPort);
         install.Connector["Email"]!["MessagesPerMinute"] = 10;
-        install.Journal.Lessons("7Б", Monday, 2);
-        for (var i = 1; i <= 25; i++)
-        {
-            install.Journal.Pupil($"p{i:D2}", $"Ученик{i:D2} Иван Сергеевич", "7Б", $"g{i:D2}").Guardian($"g{i:D2}", $"Родитель{i:D2} Мария Ивановна", $"parent{i:D2}@example.com")
-                .Mark(Monday, $"p{i:D2}", 1, "Н");
-        }
-
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
-        using var host = install.BuildHost(clock);
-        await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+        using var host = await RunMondayAsync(absentees: 25);
 
         await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
         var sent = (await db.QueryAsync<(long Id, string SentAt)>("SELECT id, sent_at FROM outbox WHERE state = 'sent' ORDER BY sent_at, id")).ToList();
@@ -46,17 +37,7 @@ public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<Maild
         using var front = new SmtpTlsFront(maildev.SmtpPort, FrontMode.Plain);
         install.UseSmtp(front.Port);
         install.Connector["Email"]!["Smtp"]!["Connections"] = connections;
-        install.Journal.Lessons("7Б", Monday, 2);
-        for (var i = 1; i <= 12; i++)
-        {
-            install.Journal.Pupil($"p{i:D2}", $"Ученик{i:D2} Иван Сергеевич", "7Б", $"g{i:D2}").Guardian($"g{i:D2}", $"Родитель{i:D2} Мария Ивановна", $"parent{i:D2}@example.com")
-                .Mark(Monday, $"p{i:D2}", 1, "Н");
-        }
-
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
-        using var host = install.BuildHost(clock);
-        await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+        using var host = await RunMondayAsync(absentees: 12);
 
         var emails = await maildev.GetEmailsAsync(atLeast: 12);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => $"parent{i:D2}@example.com"), emails.Select(e => e.Recipient).Order());
@@ -67,4 +48,21 @@ public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<Maild
     }
 
     public void Dispose() => install.Dispose();
+
+    /// <summary>Each of <paramref name="absentees"/> pupils misses Monday's first lesson; the school's Monday is replayed.</summary>
+    private async Task<IHost> RunMondayAsync(int absentees)
+    {
+        install.Journal.Lessons("7Б", Monday, 2);
+        for (var i = 1; i <= absentees; i++)
+        {
+            install.Journal.Pupil($"p{i:D2}", $"Ученик{i:D2} Иван Сергеевич", "7Б", $"g{i:D2}").Guardian($"g{i:D2}", $"Родитель{i:D2} Мария Ивановна", $"parent{i:D2}@example.com")
+                .Mark(Monday, $"p{i:D2}", 1, "Н");
+        }
+
+        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+        return host;
+    }
 }
