@@ -55,27 +55,9 @@ internal sealed class OutboxDispatcher(
                 cancellationToken.ThrowIfCancellationRequested();
                 var channel = Enum.Parse<ChannelKind>(message.Channel!);
                 // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
-                if (run.IsHeld(channel)) continue;
                 var lane = lanes.For(channel);
-                var taken = await lane.EnterAsync(cancellationToken).ConfigureAwait(false);
-                bool wait;
-                try
-                {
-                    wait = await MayNotGoYetAsync(school, message, channel, lane, run, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    taken.Dispose();
-                    throw;
-                }
-
-                if (wait)
-                {
-                    taken.Dispose();
-                    continue;
-                }
-
-                sending.Add(DeliverOnLaneAsync(school, message, channel, taken, run, cancellationToken));
+                if (run.IsHeld(channel) || await MayNotGoYetAsync(school, message, channel, lane, run, cancellationToken).ConfigureAwait(false)) continue;
+                sending.Add(DeliverOnLaneAsync(school, message, channel, await lane.EnterAsync(cancellationToken).ConfigureAwait(false), run, cancellationToken));
             }
         }
         finally
@@ -97,7 +79,8 @@ internal sealed class OutboxDispatcher(
 
     /// <summary>
     /// Quiet hours move the message to their end; a paused or busy channel holds every message of it till the next
-    /// run. Messages on their way (the lane's, this one included) count against the rate with those already sent.
+    /// run. Messages on their way count against the rate with those already sent (one that finishes while this one
+    /// waits for a lane moves from the one count to the other).
     /// </summary>
     private async Task<bool> MayNotGoYetAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, DeliveryLanes.Lane lane, DeliveryRun run, CancellationToken cancellationToken)
     {
@@ -115,7 +98,7 @@ internal sealed class OutboxDispatcher(
         }
 
         if (routing.Channel(channel) is null || await DeliveryGate.IsPausedAsync(db, channel, now).ConfigureAwait(false)
-            || await DeliveryGate.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) + lane.InFlight - 1 >= gate.PerMinute(channel))
+            || await DeliveryGate.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) + lane.InFlight >= gate.PerMinute(channel))
         {
             run.Hold(channel);
             return true;

@@ -40,7 +40,7 @@ public sealed class MessageTemplatesTests
     [Fact]
     public void Order000_2_4_AnUnexcusedMark_IsSaidPlainly_AndAsksTheGuardianToContactTheClassTeacher()
     {
-        var unexcused = Pupil("Иван Петров", "Иван", "7Б", 2) is var p ? p with { Lessons = [.. p.Lessons.Select(l => l with { Unexcused = true })] } : null!;
+        var unexcused = Pupil("Иван Петров", "Иван", "7Б", 2, unexcused: [1, 2]);
 
         var email = Repository.Render("absence.email", Notice(unexcused));
         var sms = Repository.Render("absence.sms", Notice(unexcused));
@@ -58,7 +58,7 @@ public sealed class MessageTemplatesTests
     [Fact]
     public void ADayWithBothKinds_MarksTheUnexcusedLessons_AndStillAsksForTheMissingReason()
     {
-        var mixed = Pupil("Иван Петров", "Иван", "7Б", 2) is var p ? p with { Lessons = [p.Lessons[0] with { Unexcused = true }, p.Lessons[1]] } : null!;
+        var mixed = Pupil("Иван Петров", "Иван", "7Б", 2, unexcused: [1]);
 
         var email = Repository.Render("absence.email", Notice(mixed));
         var sms = Repository.Render("absence.sms", Notice(mixed));
@@ -152,8 +152,10 @@ public sealed class MessageTemplatesTests
     private static AbsenceNoticeModel Notice(params AbsentPupilModel[] pupils) =>
         new("Школа № 1", "Школа № 1", "+7 (900) 000-00-01", "Мария Ивановна", "9 ноября 2026 г.", "09.11", "понедельник", true, pupils);
 
-    private static AbsentPupilModel Pupil(string name, string first, string className, int lessons) =>
-        new(name, first, className, "Ученик", Enumerable.Range(1, lessons).Select(n => new MissedLessonModel(n, n == 1 ? "Математика" : "Русский язык")).ToList(),
+    /// <summary>A pupil who missed lessons 1..<paramref name="lessons"/>, those in <paramref name="unexcused"/> marked НП, the rest with no reason yet.</summary>
+    private static AbsentPupilModel Pupil(string name, string first, string className, int lessons, int[]? unexcused = null) =>
+        new(name, first, className, "Ученик", Enumerable.Range(1, lessons)
+                .Select(n => new MissedLessonModel(n, n == 1 ? "Математика" : "Русский язык", unexcused?.Contains(n) == true)).ToList(),
             "Белова Ирина Викторовна", 5);
 
     [Fact]
