@@ -51,7 +51,7 @@ internal sealed class DigestRenderer(MessageTemplates templates)
         if (model.Absences.Count > 0 && model.PreviousSchoolDay is { } previous)
         {
             yield return ($"Пропуски без уважительной причины за {RussianText.Date(previous)}",
-                model.Absences.Select(a => new[] { a.Pupil, a.ClassName, a.Lessons == 0 ? "—" : $"{a.Lessons} {RussianText.Plural(a.Lessons, "урок", "урока", "уроков")}", a.Now }).ToList(),
+                model.Absences.Select(a => new[] { a.Pupil, a.ClassName, a.Lessons == 0 ? "" : $"{a.Lessons} {RussianText.Plural(a.Lessons, "урок", "урока", "уроков")}", a.Now }).ToList(),
                 "absences", ["Ученик", "Класс", "Пропущено", "Сейчас"]);
         }
 
