@@ -13,7 +13,20 @@ using Microsoft.Extensions.Options;
 //  rate:  the rate check before every message over 500,000 past send attempts, without and with its index.
 //  delivery: the outbox dispatcher end to end, to maildev with 1 and 4 connections and into the pickup folder.
 //  sgo:   requests per poll of one SGO school of 33 classes against the emulator, before and with the refresh cycle.
+//  poll:  first and unchanged polls of 1, 10 and 50 schools' file journals (BENCH_SCHOOLS=1,10,50,200), against a plain upsert.
 var part = args.FirstOrDefault() ?? "all";
+if (part == "poll-child")
+{
+    await Connector.Bench.PollBench.ChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
+    return;
+}
+
+if (part is "all" or "poll")
+{
+    var schools = (Environment.GetEnvironmentVariable("BENCH_SCHOOLS") ?? "1,10,50").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList();
+    await Connector.Bench.PollBench.RunAsync(schools);
+}
+
 if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
 if (part is "all" or "rate") Connector.Bench.RateBench.Run(500_000);
 if (part is "all" or "sgo") await Connector.Bench.SgoBench.RunAsync();

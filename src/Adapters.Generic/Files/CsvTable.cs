@@ -63,6 +63,8 @@ internal sealed class CsvTable
                 : $"{fileName}: в заголовке нет столбцов {string.Join(", ", missing.Select(m => $"«{m}»"))} (нужны столбцы: {needed})");
         }
 
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++) columns[header[i]] = i; // a repeated name: the last column, as before
         var rows = new List<CsvRow>();
         var lastAccepted = false;
         while (reader.Read())
@@ -78,9 +80,8 @@ internal sealed class CsvTable
                 continue;
             }
 
-            var cells = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (var i = 0; i < header.Length; i++) cells[header[i]] = fields[i] ?? "";
-            rows.Add(new CsvRow(fileName, line, cells));
+            for (var i = 0; i < fields.Length; i++) fields[i] ??= "";
+            rows.Add(new CsvRow(fileName, line, columns, fields));
             lastAccepted = true;
         }
 

@@ -15,12 +15,12 @@ internal sealed class FileJournalAdapter(
     string folder,
     string folderSetting,
     FolderExportReader reader,
+    ParsedExports parsed,
     TimeProvider timeProvider) : IJournalAdapter
 {
     public const string FlagsFile = "flags.csv";
 
     private readonly SemaphoreSlim gate = new(1, 1);
-    private (string Stamp, FolderExport Export)? cache;
 
     public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true);
 
@@ -43,10 +43,15 @@ internal sealed class FileJournalAdapter(
         var byKey = lessons.ToDictionary(l => (l.ClassName, l.Date, l.Number));
 
         // The latest visible row for a pupil, date and lesson is the journal's current state of that mark.
-        var marks = export.Marks
-            .Where(m => m.Date >= from && m.Date <= to && (m.RecordedAt is null || m.RecordedAt <= now))
-            .GroupBy(m => (m.PupilId, m.Date, m.Lesson))
-            .Select(g => g.OrderBy(m => m.RecordedAt ?? DateTimeOffset.MinValue).ThenBy(m => m.Order).Last())
+        var latest = new Dictionary<(string, DateOnly, int), ExportMark>();
+        foreach (var m in export.Marks)
+        {
+            if (m.Date < from || m.Date > to || m.RecordedAt > now) continue;
+            ref var kept = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(latest, (m.PupilId, m.Date, m.Lesson), out var exists);
+            if (!exists || (m.RecordedAt ?? DateTimeOffset.MinValue, m.Order).CompareTo((kept!.RecordedAt ?? DateTimeOffset.MinValue, kept.Order)) > 0) kept = m;
+        }
+
+        var marks = latest.Values
             .Select(m => new AttendanceMark(
                 m.PupilId, m.Date, m.Lesson, byKey[(classOf[m.PupilId], m.Date, m.Lesson)].Subject,
                 m.Presence, m.Reason, m.Code, m.RecordedAt))
@@ -99,7 +104,7 @@ internal sealed class FileJournalAdapter(
             $"папка {folder}: учеников {export.Pupils.Count}, представителей {export.Guardians.Count}, уроков {export.Lessons.Count}, отметок {export.Marks.Count}, строк с ошибками {export.ProblemCount}");
     }
 
-    /// <summary>Parses the folder again only when one of its files changed.</summary>
+    /// <summary>Parses the folder again when one of its files changed, or when its parse was dropped for other schools' (<see cref="ParsedExports"/>).</summary>
     private async Task<FolderExport> LoadAsync(CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -111,10 +116,10 @@ internal sealed class FileJournalAdapter(
             }
 
             var stamp = Stamp();
-            if (cache is { } cached && cached.Stamp == stamp) return cached.Export;
+            if (parsed.Get(folder, stamp) is { } cached) return cached;
 
             var export = reader.Read(folder);
-            cache = (stamp, export);
+            parsed.Put(folder, stamp, export);
             return export;
         }
         catch (FileNotFoundException ex)

@@ -8,6 +8,8 @@ namespace Connector.Adapters.Generic.Files;
 /// <summary>Makes <see cref="FileJournalAdapter"/>s from a school's <c>Adapter</c> settings.</summary>
 internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvider timeProvider) : IJournalAdapterFactory
 {
+    private readonly ParsedExports parsed = new(ParsedExports.DefaultCapacity);
+
     public string Kind => "files";
 
     public IReadOnlyList<string> Validate(IConfigurationSection adapterSection)
@@ -35,7 +37,7 @@ internal sealed class FileJournalAdapterFactory(string baseDirectory, TimeProvid
         var options = Bind(adapterSection);
         var timeZone = TimeZoneInfo.FindSystemTimeZoneById(school.TimeZone);
         var reader = new FolderExportReader(timeZone, AttendanceCodes.Build(options.Codes));
-        return new FileJournalAdapter(Resolve(options.Folder), $"{adapterSection.Path}:{nameof(FileJournalOptions.Folder)}", reader, timeProvider);
+        return new FileJournalAdapter(Resolve(options.Folder), $"{adapterSection.Path}:{nameof(FileJournalOptions.Folder)}", reader, parsed, timeProvider);
     }
 
     private static FileJournalOptions Bind(IConfigurationSection section)

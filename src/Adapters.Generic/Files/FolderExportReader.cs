@@ -34,8 +34,11 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         var pupilList = pupils.Values
             .Select(p => p with { GuardianIds = links.TryGetValue(p.Id, out var ids) ? ids : [] })
             .ToList();
-        var lessons = ReadLessons(lessonRows, attendance);
-        var marks = ReadMarks(markRows, pupils, lessons, attendance);
+        // An export repeats a few dates and lesson times in every row: each distinct text is parsed once per read.
+        var dates = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
+        var times = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        var lessons = ReadLessons(lessonRows, attendance, dates, times);
+        var marks = ReadMarks(markRows, pupils, lessons, attendance, dates, times);
         return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, roster, attendance);
     }
 
@@ -118,12 +121,13 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         return (guardians, links);
     }
 
-    private Dictionary<(string, DateOnly, int), ExportLesson> ReadLessons(CsvTable table, List<SourceProblem> problems)
+    private Dictionary<(string, DateOnly, int), ExportLesson> ReadLessons(
+        CsvTable table, List<SourceProblem> problems, Dictionary<string, DateOnly?> dates, Dictionary<string, DateTimeOffset?> times)
     {
         var lessons = new Dictionary<(string, DateOnly, int), ExportLesson>();
         foreach (var row in table.Rows)
         {
-            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)")); continue; }
+            if (!TryDate(row["date"], dates, out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)")); continue; }
             if (!TryLesson(row["lesson"], out var number)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12")); continue; }
             var className = NormalizeClass(row["class"]);
             if (className.Length == 0) { problems.Add(row.Problem("class", "the lesson has no class")); continue; }
@@ -133,7 +137,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             if (taken.Length > 0 && !IsNo(taken))
             {
                 if (IsYes(taken)) takenAt = DateTimeOffset.MinValue;
-                else if (TryLocalTime(taken, out var at)) takenAt = at;
+                else if (TryLocalTime(taken, times, out var at)) takenAt = at;
                 else { problems.Add(row.Problem("taken_at", "neither a time (yyyy-mm-dd hh:mm) nor yes/no")); continue; }
             }
 
@@ -147,7 +151,9 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         CsvTable table,
         IReadOnlyDictionary<string, Pupil> pupils,
         IReadOnlyDictionary<(string, DateOnly, int), ExportLesson> lessons,
-        List<SourceProblem> problems)
+        List<SourceProblem> problems,
+        Dictionary<string, DateOnly?> dates,
+        Dictionary<string, DateTimeOffset?> times)
     {
         var marks = new List<ExportMark>();
         var order = 0;
@@ -162,7 +168,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             var code = row["code"];
             var knownCode = codes.TryGetValue(code, out var meaning);
             var hold = known && (!knownCode || meaning is not (Presence.Absent, AbsenceReason.NoneRecorded or AbsenceReason.Unexcused)) ? pupil!.Id : null;
-            if (!TryDate(row["date"], out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)", hold)); continue; }
+            if (!TryDate(row["date"], dates, out var date)) { problems.Add(row.Problem("date", "not a date (yyyy-mm-dd)", hold)); continue; }
             if (!known) { problems.Add(row.Problem("pupil_id", $"the pupil is not in {PupilsFile}")); continue; }
             if (!TryLesson(row["lesson"], out var lesson)) { problems.Add(row.Problem("lesson", "not a lesson number 1–12", hold, date)); continue; }
             if (!lessons.ContainsKey((pupil!.ClassName, date, lesson))) { problems.Add(row.Problem("lesson", $"{LessonsFile} has no such lesson of the pupil's class on that date", hold, date)); continue; }
@@ -171,7 +177,7 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
             DateTimeOffset? recordedAt = null;
             if (row["recorded_at"].Length > 0)
             {
-                if (!TryLocalTime(row["recorded_at"], out var at)) { problems.Add(row.Problem("recorded_at", "not a time (yyyy-mm-dd hh:mm)", hold, date)); continue; }
+                if (!TryLocalTime(row["recorded_at"], times, out var at)) { problems.Add(row.Problem("recorded_at", "not a time (yyyy-mm-dd hh:mm)", hold, date)); continue; }
                 recordedAt = at;
             }
 
@@ -195,6 +201,20 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
 
     private static bool TryDate(string value, out DateOnly date) =>
         DateOnly.TryParseExact(value, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    private static bool TryDate(string value, Dictionary<string, DateOnly?> parsed, out DateOnly date)
+    {
+        if (!parsed.TryGetValue(value, out var known)) parsed[value] = known = TryDate(value, out var d) ? d : null;
+        date = known.GetValueOrDefault();
+        return known.HasValue;
+    }
+
+    private bool TryLocalTime(string value, Dictionary<string, DateTimeOffset?> parsed, out DateTimeOffset at)
+    {
+        if (!parsed.TryGetValue(value, out var known)) parsed[value] = known = TryLocalTime(value, out var t) ? t : null;
+        at = known.GetValueOrDefault();
+        return known.HasValue;
+    }
 
     private bool TryLocalTime(string value, out DateTimeOffset at)
     {

@@ -14,12 +14,21 @@ internal static class AbsenceRepository
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };
         var marks = await db.QueryAsync<(string PupilId, string Date, long Lesson, string Subject, string Presence, string Reason)>(
+            // Only the days the rule can act on: a mark other than present, or a decision already made. Every mark of
+            // those days is read (the rule looks at the whole day); the days where everyone was present are not. CROSS JOIN
+            // keeps SQLite reading the few days first, not every mark of the school.
             """
+            WITH days AS (
+                SELECT pupil_id, date FROM marks
+                WHERE school_id = @schoolId AND date BETWEEN @from AND @to AND presence <> 'Present' AND vanished_at IS NULL
+                UNION
+                SELECT pupil_id, date FROM absences WHERE school_id = @schoolId AND date BETWEEN @from AND @to)
             SELECT m.pupil_id, m.date, m.lesson_no, l.subject, m.presence, m.reason
-            FROM marks m
+            FROM days d
+            CROSS JOIN marks m ON m.school_id = @schoolId AND m.pupil_id = d.pupil_id AND m.date = d.date
             JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id AND p.active = 1
             JOIN lessons l ON l.school_id = m.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-            WHERE m.school_id = @schoolId AND m.date BETWEEN @from AND @to AND m.vanished_at IS NULL
+            WHERE m.vanished_at IS NULL
             ORDER BY m.pupil_id, m.date, m.lesson_no
             """, args, tx).ConfigureAwait(false);
         var existing = (await db.QueryAsync<(string PupilId, string Date, string State, string? Lessons, string? Correction)>(

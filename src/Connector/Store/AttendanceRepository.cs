@@ -12,27 +12,28 @@ internal static class AttendanceRepository
     /// Stores the snapshot: lessons as listed, marks of lessons whose attendance was taken. A stored absence the
     /// journal no longer has, in a lesson the snapshot lists as taken, is marked vanishing, and becomes "present" once
     /// it stayed missing for <paramref name="confirmVanished"/>; a vanishing mark is neither notified nor corrected. Marks of pupils the
-    /// roster does not know are left out. Returns how many marks changed.
+    /// roster does not know are left out. Returns how many marks and lessons changed.
     /// </summary>
-    public static async Task<int> ApplyAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now, TimeSpan confirmVanished)
+    /// <remarks>
+    /// A poll costs what changed: each lesson keeps a hash of the marks it was last stored with (pupil, presence,
+    /// reason, code, over the pupils the roster places in its class). Only lessons whose subject, taken flag or hash
+    /// differ, and lessons with a mark still vanishing, are compared mark by mark, and only their dates' stored marks
+    /// are read. While a row of the read is held, the hashes are not kept, so the next poll compares those lessons again.
+    /// <paramref name="compareEveryLesson"/> compares every lesson as before the hashes: the tests' reference.
+    /// </remarks>
+    public static async Task<(int Marks, int Lessons)> ApplyAsync(
+        SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now, TimeSpan confirmVanished,
+        bool compareEveryLesson = false)
     {
         var at = StoreTime.Format(now);
-        await db.ExecuteAsync(
-            """
-            INSERT INTO lessons (school_id, class_name, date, lesson_no, subject, taken)
-            VALUES (@schoolId, @ClassName, @Date, @Number, @Subject, @Taken)
-            ON CONFLICT (school_id, class_name, date, lesson_no) DO UPDATE SET subject = excluded.subject, taken = excluded.taken
-            """,
-            snapshot.Lessons.Select(l => new { schoolId, l.ClassName, Date = StoreTime.Format(l.Date), l.Number, l.Subject, Taken = l.AttendanceTaken ? 1 : 0 }),
-            tx).ConfigureAwait(false);
-
+        var window = new { schoolId, from = StoreTime.Format(snapshot.From), to = StoreTime.Format(snapshot.To) };
         var classOf = (await db.QueryAsync<(string PupilId, string ClassName)>(
                 "SELECT pupil_id, class_name FROM pupils WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false))
             .ToDictionary(p => p.PupilId, p => p.ClassName, StringComparer.Ordinal);
         var taken = snapshot.Lessons.Where(l => l.AttendanceTaken).Select(l => (l.ClassName, l.Date, l.Number)).ToHashSet();
 
         var incoming = new Dictionary<(string, DateOnly, int), AttendanceMark>();
+        var byLesson = new Dictionary<(string, DateOnly, int), List<AttendanceMark>>();
         foreach (var mark in snapshot.Marks)
         {
             if (classOf.TryGetValue(mark.PupilId, out var className) && taken.Contains((className, mark.Date, mark.LessonNumber)))
@@ -41,33 +42,88 @@ internal static class AttendanceRepository
             }
         }
 
-        var stored = (await db.QueryAsync<StoredMark>(
-                """
-                SELECT pupil_id AS PupilId, date AS Date, lesson_no AS LessonNo, presence AS Presence, reason AS Reason, source_code AS SourceCode,
-                    vanished_at AS VanishedAt
-                FROM marks WHERE school_id = @schoolId AND date BETWEEN @from AND @to
-                """,
-                new { schoolId, from = StoreTime.Format(snapshot.From), to = StoreTime.Format(snapshot.To) }, tx).ConfigureAwait(false))
-            .ToDictionary(m => (m.PupilId, StoreTime.ParseDate(m.Date), (int)m.LessonNo));
+        foreach (var mark in incoming.Values)
+        {
+            var lesson = (classOf[mark.PupilId], mark.Date, mark.LessonNumber);
+            if (!byLesson.TryGetValue(lesson, out var list)) byLesson[lesson] = list = [];
+            list.Add(mark);
+        }
 
-        var changes = new List<object>();
+        var storedLessons = (await db.QueryAsync<(string ClassName, string Date, long Number, string Subject, long Taken, string? MarksHash)>(
+                "SELECT class_name, date, lesson_no, subject, taken, marks_hash FROM lessons WHERE school_id = @schoolId AND date BETWEEN @from AND @to",
+                window, tx).ConfigureAwait(false))
+            .ToDictionary(l => (l.ClassName, StoreTime.ParseDate(l.Date), (int)l.Number));
+        var keepHashes = held.Count == 0;
+        var lessonRows = new List<object>();
+        var changed = new HashSet<(string, DateOnly, int)>();
+        foreach (var lesson in snapshot.Lessons)
+        {
+            var key = (lesson.ClassName, lesson.Date, lesson.Number);
+            var hash = MarksHash(lesson.AttendanceTaken && byLesson.TryGetValue(key, out var marks) ? marks : []);
+            if (storedLessons.TryGetValue(key, out var old) && old.Subject == lesson.Subject && old.Taken == (lesson.AttendanceTaken ? 1 : 0) && old.MarksHash == hash)
+            {
+                if (compareEveryLesson) changed.Add(key);
+                continue;
+            }
+
+            changed.Add(key);
+            lessonRows.Add(new
+            {
+                schoolId, lesson.ClassName, Date = StoreTime.Format(lesson.Date), lesson.Number, lesson.Subject, Taken = lesson.AttendanceTaken ? 1 : 0,
+                MarksHash = keepHashes ? hash : null,
+            });
+        }
+
+        // A mark still vanishing is looked at again at every poll, until it is confirmed or comes back.
+        foreach (var (className, date, number) in await db.QueryAsync<(string, string, long)>(
+                     """
+                     SELECT p.class_name, m.date, m.lesson_no FROM marks m JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id
+                     WHERE m.school_id = @schoolId AND m.date BETWEEN @from AND @to AND m.vanished_at IS NOT NULL
+                     """, window, tx).ConfigureAwait(false))
+        {
+            changed.Add((className, StoreTime.ParseDate(date), (int)number));
+        }
+
+        await db.ExecuteAsync(
+            """
+            INSERT INTO lessons (school_id, class_name, date, lesson_no, subject, taken, marks_hash)
+            VALUES (@schoolId, @ClassName, @Date, @Number, @Subject, @Taken, @MarksHash)
+            ON CONFLICT (school_id, class_name, date, lesson_no) DO UPDATE SET subject = excluded.subject, taken = excluded.taken, marks_hash = excluded.marks_hash
+            """,
+            lessonRows, tx).ConfigureAwait(false);
+        if (changed.Count == 0) return (0, lessonRows.Count);
+
+        bool InChanged(string pupilId, DateOnly date, int lessonNo) => classOf.TryGetValue(pupilId, out var c) && changed.Contains((c, date, lessonNo));
+        var stored = new Dictionary<(string, DateOnly, int), StoredMark>();
+        foreach (var date in changed.Select(c => c.Item2).Distinct())
+        {
+            foreach (var mark in await db.QueryAsync<StoredMark>(
+                         """
+                         SELECT pupil_id AS PupilId, date AS Date, lesson_no AS LessonNo, presence AS Presence, reason AS Reason, source_code AS SourceCode,
+                             vanished_at AS VanishedAt
+                         FROM marks WHERE school_id = @schoolId AND date = @date
+                         """, new { schoolId, date = StoreTime.Format(date) }, tx).ConfigureAwait(false))
+            {
+                if (InChanged(mark.PupilId, date, (int)mark.LessonNo)) stored[(mark.PupilId, date, (int)mark.LessonNo)] = mark;
+            }
+        }
+
+        var changes = new List<MarkRow>();
         var vanishing = new List<object>();
         foreach (var (key, mark) in incoming)
         {
+            if (!changed.Contains((classOf[mark.PupilId], mark.Date, mark.LessonNumber))) continue;
             var (presence, reason, code) = (mark.Presence.ToString(), mark.Reason.ToString(), CanonicalMarks.Storable(mark.SourceCode));
             if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == code && old.VanishedAt is null) continue;
-            changes.Add(new
-            {
-                schoolId, mark.PupilId, Date = StoreTime.Format(mark.Date), LessonNo = mark.LessonNumber, Presence = presence, Reason = reason,
-                SourceCode = code, RecordedAt = mark.RecordedAt is { } r ? StoreTime.Format(r) : null, at,
-            });
+            changes.Add(new MarkRow(mark.PupilId, StoreTime.Format(mark.Date), mark.LessonNumber, presence, reason, code,
+                mark.RecordedAt is { } r ? StoreTime.Format(r) : null));
         }
 
         foreach (var (key, old) in stored)
         {
             var (pupilId, date, lessonNo) = key;
             if (incoming.ContainsKey(key) || old.Presence == nameof(Presence.Present)) continue;
-            if (!classOf.TryGetValue(pupilId, out var className) || !taken.Contains((className, date, lessonNo))) continue;
+            if (!taken.Contains((classOf[pupilId], date, lessonNo))) continue;
             // A row about this pupil's day could not be read: it may be the mark itself, so nothing becomes present.
             if (held.Covers(pupilId, date)) continue;
             if (old.VanishedAt is null)
@@ -77,25 +133,60 @@ internal static class AttendanceRepository
             }
 
             if (now - StoreTime.ParseInstant(old.VanishedAt) < confirmVanished) continue;
-            changes.Add(new
-            {
-                schoolId, PupilId = pupilId, Date = StoreTime.Format(date), LessonNo = lessonNo, Presence = nameof(Presence.Present),
-                Reason = nameof(AbsenceReason.NoneRecorded), SourceCode = "", RecordedAt = (string?)null, at,
-            });
+            changes.Add(new MarkRow(pupilId, StoreTime.Format(date), lessonNo, nameof(Presence.Present), nameof(AbsenceReason.NoneRecorded), "", null));
         }
 
-        await db.ExecuteAsync(
-            """
-            INSERT INTO marks (school_id, pupil_id, date, lesson_no, presence, reason, source_code, recorded_at, first_seen_at, changed_at)
-            VALUES (@schoolId, @PupilId, @Date, @LessonNo, @Presence, @Reason, @SourceCode, @RecordedAt, @at, @at)
-            ON CONFLICT (school_id, pupil_id, date, lesson_no) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
-                source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at, vanished_at = NULL
-            """,
-            changes, tx).ConfigureAwait(false);
+        await WriteMarksAsync(db, tx, schoolId, at, changes).ConfigureAwait(false);
         await db.ExecuteAsync(
             "UPDATE marks SET vanished_at = @at WHERE school_id = @schoolId AND pupil_id = @PupilId AND date = @Date AND lesson_no = @LessonNo",
             vanishing, tx).ConfigureAwait(false);
-        return changes.Count + vanishing.Count;
+        return (changes.Count + vanishing.Count, lessonRows.Count);
+    }
+
+    /// <summary>The changed marks, written by one prepared statement (a first poll writes a whole window: tens of thousands of rows a school).</summary>
+    private static async Task WriteMarksAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string at, List<MarkRow> rows)
+    {
+        if (rows.Count == 0) return;
+        await using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            INSERT INTO marks (school_id, pupil_id, date, lesson_no, presence, reason, source_code, recorded_at, first_seen_at, changed_at)
+            VALUES ($school, $pupil, $date, $lesson, $presence, $reason, $code, $recorded, $at, $at)
+            ON CONFLICT (school_id, pupil_id, date, lesson_no) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
+                source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at, vanished_at = NULL
+            """;
+        command.Parameters.AddWithValue("$school", schoolId);
+        command.Parameters.AddWithValue("$at", at);
+        var pupil = command.Parameters.Add("$pupil", SqliteType.Text);
+        var date = command.Parameters.Add("$date", SqliteType.Text);
+        var lesson = command.Parameters.Add("$lesson", SqliteType.Integer);
+        var presence = command.Parameters.Add("$presence", SqliteType.Text);
+        var reason = command.Parameters.Add("$reason", SqliteType.Text);
+        var code = command.Parameters.Add("$code", SqliteType.Text);
+        var recorded = command.Parameters.Add("$recorded", SqliteType.Text);
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            (pupil.Value, date.Value, lesson.Value, presence.Value, reason.Value, code.Value) = (row.PupilId, row.Date, row.LessonNo, row.Presence, row.Reason, row.SourceCode);
+            recorded.Value = (object?)row.RecordedAt ?? DBNull.Value;
+            command.ExecuteNonQuery(); // SQLite is synchronous underneath: the async call only adds a task per row
+        }
+    }
+
+    private sealed record MarkRow(string PupilId, string Date, int LessonNo, string Presence, string Reason, string SourceCode, string? RecordedAt);
+
+    /// <summary>A lesson's marks as the store compares them, in one stable hash (the same in every process and version).</summary>
+    private static string MarksHash(List<AttendanceMark> marks)
+    {
+        marks.Sort((a, b) => string.CompareOrdinal(a.PupilId, b.PupilId));
+        var text = new System.Text.StringBuilder();
+        foreach (var mark in marks)
+        {
+            text.Append(mark.PupilId).Append('\u001f').Append(mark.Presence).Append('\u001f').Append(mark.Reason).Append('\u001f')
+                .Append(CanonicalMarks.Storable(mark.SourceCode)).Append('\u001e');
+        }
+
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
     }
 
     /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>

@@ -43,7 +43,7 @@ internal sealed class ConnectorDatabase
 
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;").ConfigureAwait(false);
+        await connection.ExecuteAsync("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -16384;").ConfigureAwait(false);
         if (!migrated)
         {
             await migrationGate.WaitAsync(cancellationToken).ConfigureAwait(false);

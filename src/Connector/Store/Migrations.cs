@@ -196,5 +196,14 @@ internal static class Migrations
             -- the upgrade sets it, so nothing that the earlier rule left alone is told now.
             ALTER TABLE poll_runs ADD COLUMN decides_from TEXT NULL;
             """),
+        (9, "marks hash", """
+            -- A hash of the marks each lesson was last stored with, so that a poll compares mark by mark only the
+            -- lessons that changed. NULL (every lesson of an upgraded installation) compares the lesson once.
+            ALTER TABLE lessons ADD COLUMN marks_hash TEXT NULL;
+            -- The marks still vanishing, looked at again at every poll.
+            CREATE INDEX ix_marks_vanishing ON marks (school_id, date) WHERE vanished_at IS NOT NULL;
+            -- The marks other than present: the days the same-day rule reads (most marks of a window say present).
+            CREATE INDEX ix_marks_absent ON marks (school_id, date) WHERE presence <> 'Present';
+            """),
     ];
 }

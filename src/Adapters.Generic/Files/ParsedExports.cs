@@ -1,0 +1,54 @@
+namespace Connector.Adapters.Generic.Files;
+
+/// <summary>
+/// The parsed exports of the schools read last, shared by every file journal of the installation and bounded by
+/// count, so that memory grows with the polls running at once, not with the number of schools. A poll reads a school's
+/// folder once for its attendance and its roster; a school polled again with its files unchanged is parsed again
+/// only when other schools' exports took its place.
+/// </summary>
+internal sealed class ParsedExports(int capacity)
+{
+    /// <summary>As many as the scheduler runs polls at once (Quartz's MaxConcurrency).</summary>
+    public const int DefaultCapacity = 4;
+
+    private readonly LinkedList<(string Folder, string Stamp, FolderExport Export)> recent = new();
+    private readonly Lock gate = new();
+
+    public FolderExport? Get(string folder, string stamp)
+    {
+        lock (gate)
+        {
+            for (var node = recent.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Folder != folder) continue;
+                if (node.Value.Stamp != stamp)
+                {
+                    recent.Remove(node);
+                    return null;
+                }
+
+                recent.Remove(node);
+                recent.AddFirst(node);
+                return node.Value.Export;
+            }
+
+            return null;
+        }
+    }
+
+    public void Put(string folder, string stamp, FolderExport export)
+    {
+        lock (gate)
+        {
+            for (var node = recent.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Folder != folder) continue;
+                recent.Remove(node);
+                break;
+            }
+
+            recent.AddFirst((folder, stamp, export));
+            while (recent.Count > capacity) recent.RemoveLast();
+        }
+    }
+}
