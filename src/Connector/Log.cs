@@ -87,6 +87,9 @@ internal static partial class Log
     [LoggerMessage(2012, LogLevel.Warning, "School {SchoolId}: the SMS gateway could not be asked about delivery: {Detail}")]
     public static partial void StatusUnavailable(ILogger logger, string schoolId, string detail);
 
+    [LoggerMessage(2013, LogLevel.Information, "Removed {Count} send attempts older than {Days} days (Delivery:KeepAttemptsDays)")]
+    public static partial void AttemptsPruned(ILogger logger, int count, int days);
+
     [LoggerMessage(1008, LogLevel.Information, "School {SchoolId}: {Breaches} threshold levels reached; {Cases} escalation cases opened")]
     public static partial void Breaches(ILogger logger, string schoolId, int breaches, int cases);
 

@@ -198,6 +198,7 @@ internal sealed partial class ConfigurationValidator(
         if (delivery.FirstRetryDelaySeconds is < 1 or > 3600) problems.Add($"{section}:FirstRetryDelaySeconds: {delivery.FirstRetryDelaySeconds} вне допустимого диапазона 1–3600");
         if (delivery.MaxRetryDelayMinutes is < 1 or > 1440) problems.Add($"{section}:MaxRetryDelayMinutes: {delivery.MaxRetryDelayMinutes} вне допустимого диапазона 1–1440");
         if (delivery.GiveUpAfterHours is < 1 or > 168) problems.Add($"{section}:GiveUpAfterHours: {delivery.GiveUpAfterHours} вне допустимого диапазона 1–168");
+        if (delivery.KeepAttemptsDays is < 1 or > 3650) problems.Add($"{section}:KeepAttemptsDays: {delivery.KeepAttemptsDays} вне допустимого диапазона 1–3650");
     }
 
     private void ValidateSchool(SchoolOptions school, string path, HashSet<string> ids, List<string> problems)

@@ -14,4 +14,10 @@ public sealed class DeliveryOptions
 
     /// <summary>A message still failing this long after it was created is given up and shown to staff.</summary>
     public int GiveUpAfterHours { get; set; } = 24;
+
+    /// <summary>
+    /// How long each send attempt is kept (its time, outcome and the server's answer). Only the rate check reads them,
+    /// over the last minute; the message itself, its attempt count and last error, and the audit log stay.
+    /// </summary>
+    public int KeepAttemptsDays { get; set; } = 90;
 }

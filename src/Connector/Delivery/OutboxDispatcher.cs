@@ -31,10 +31,14 @@ internal sealed class OutboxDispatcher(
 {
     private const int BatchSize = 500;
 
+    // When send attempts past Delivery:KeepAttemptsDays were last removed: at most once an hour, by whichever run comes.
+    private long nextPruneTicks;
+
     public async Task<DeliveryRun> DeliverAsync(string schoolId, CancellationToken cancellationToken)
     {
         var school = schools.Get(schoolId);
         var run = new DeliveryRun();
+        await PruneAttemptsAsync(cancellationToken).ConfigureAwait(false);
         await RecoverInterruptedAsync(school, run, cancellationToken).ConfigureAwait(false);
 
         List<OutboxMessage> due;
@@ -250,6 +254,21 @@ internal sealed class OutboxDispatcher(
     /// lists every copy a guardian may have received. A channel that could tell but does not answer now is asked
     /// again later; the message is not sent meanwhile.
     /// </summary>
+    /// <summary>
+    /// Removes send attempts older than Delivery:KeepAttemptsDays, so that the history the rate check reads does not
+    /// grow for ever (the delete walks the attempt-time index; the outbox rows and the audit log stay).
+    /// </summary>
+    private async Task PruneAttemptsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = Interlocked.Read(ref nextPruneTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref nextPruneTicks, now.AddHours(1).UtcTicks, due) != due) return;
+        await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var removed = await db.ExecuteAsync("DELETE FROM delivery_attempts WHERE attempted_at < @before",
+            new { before = StoreTime.Format(now.AddDays(-options.Value.Delivery.KeepAttemptsDays)) }).ConfigureAwait(false);
+        if (removed > 0) Log.AttemptsPruned(logger, removed, options.Value.Delivery.KeepAttemptsDays);
+    }
+
     private async Task RecoverInterruptedAsync(SchoolContext school, DeliveryRun run, CancellationToken cancellationToken)
     {
         List<OutboxMessage> stuck;
