@@ -7,6 +7,7 @@ using Connector.Polling;
 using Connector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Bench;
 
@@ -51,7 +52,7 @@ internal static class DeliveryBench
                 .Mark(Monday, $"p{i}", 1, "Н");
         }
 
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
         using var host = install.BuildHost(clock);
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

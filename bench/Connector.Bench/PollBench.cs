@@ -10,6 +10,7 @@ using Connector.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Bench;
 
@@ -53,7 +54,7 @@ internal static class PollBench
     /// <summary>The child: the service composed as `once` composes it, on a clock at 16:00 of the last day, polling every school twice.</summary>
     public static async Task ChildAsync(string home, int count)
     {
-        var clock = new VirtualClock(new DateTimeOffset(Today.ToDateTime(new TimeOnly(16, 0)), TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Today.ToDateTime(new TimeOnly(16, 0)), TimeSpan.FromHours(3)));
         var paths = new ConnectorPaths(home);
         using var host = ConnectorHost.Build(paths, ConnectorHost.LoadConfiguration(paths, demo: false), ScheduleMode.Replay, clock, l => l.ClearProviders());
         var poller = host.Services.GetRequiredService<SchoolPoller>();

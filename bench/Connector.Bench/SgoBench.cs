@@ -5,6 +5,7 @@ using Connector.Demo;
 using Connector.Testing.Sgo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Bench;
 
@@ -27,7 +28,7 @@ internal static class SgoBench
 
     private static async Task RunAsync(string how, int recent, int older)
     {
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(5, 0)), TimeSpan.Zero)); // 08:00 in Moscow
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(5, 0)), TimeSpan.Zero)); // 08:00 in Moscow
         await using var sgo = await SgoEmulator.StartAsync(clock);
         sgo.AddAccount("bench", "Пароль-2026", "Сервис Connector");
         var days = Enumerable.Range(0, 7).Select(d => Monday.AddDays(-6 + d)).Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)).ToList();

@@ -5,6 +5,7 @@ using Connector.Testing;
 using Connector.Testing.Sgo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Adapters.SetevoyGorod.Tests;
 
@@ -16,7 +17,7 @@ internal sealed class SgoSchool : IAsyncDisposable
 
     private readonly List<IAsyncDisposable> adapters = [];
 
-    private SgoSchool(SgoEmulator emulator, VirtualClock clock)
+    private SgoSchool(SgoEmulator emulator, FakeTimeProvider clock)
     {
         Emulator = emulator;
         Clock = clock;
@@ -24,7 +25,7 @@ internal sealed class SgoSchool : IAsyncDisposable
 
     public SgoEmulator Emulator { get; }
 
-    public VirtualClock Clock { get; }
+    public FakeTimeProvider Clock { get; }
 
     public CapturedLog Log { get; } = new();
 
@@ -36,7 +37,7 @@ internal sealed class SgoSchool : IAsyncDisposable
 
     public static async Task<SgoSchool> StartAsync(DateTimeOffset now, string login = Login, string password = Password, params (int, string)[] roles)
     {
-        var clock = new VirtualClock(now);
+        var clock = new FakeTimeProvider(now);
         var emulator = await SgoEmulator.StartAsync(clock);
         var school = new SgoSchool(emulator, clock);
         emulator.AddAccount(login, password, "Сервис Connector", true, roles);

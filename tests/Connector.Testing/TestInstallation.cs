@@ -4,6 +4,7 @@ using Connector.Demo;
 using Connector.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Testing;
 
@@ -108,7 +109,7 @@ public sealed class TestInstallation : IDisposable
     }
 
     /// <summary>The service as the demo composes it: the real jobs, store and notifier, driven by <paramref name="clock"/>.</summary>
-    public IHost BuildHost(VirtualClock clock, CapturedLog? log = null)
+    public IHost BuildHost(FakeTimeProvider clock, CapturedLog? log = null)
     {
         Save();
         var paths = new ConnectorPaths(Home);

@@ -44,7 +44,7 @@ internal static class DemoCommand
         Console.WriteLine();
         var timeline = new DemoTimeline(host.Services, Console.Out);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await new ReplayDriver(host, clock).RunAsync(options.Demo.From, options.Demo.To, timeline.StepAsync, cancellationToken).ConfigureAwait(false);
+        await new ReplayDriver(host, clock.Set).RunAsync(options.Demo.From, options.Demo.To, timeline.StepAsync, cancellationToken).ConfigureAwait(false);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         timeline.PrintSummary(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         return ExitCodes.Ok;

@@ -10,11 +10,12 @@ using Quartz;
 namespace Connector.Demo;
 
 /// <summary>
-/// Replays school days on a <see cref="VirtualClock"/> through the real pipeline: it asks each school's own
+/// Replays school days on a clock that stands still until moved (the demo's <see cref="VirtualClock"/>, a test's
+/// FakeTimeProvider), moved by <paramref name="moveClock"/>, through the real pipeline: it asks each school's own
 /// triggers (the ones the live service schedules) when they would fire next, moves the clock there, and fires the
 /// same Quartz jobs, one at a time, waiting for each to finish.
 /// </summary>
-internal sealed class ReplayDriver(IHost host, VirtualClock clock)
+internal sealed class ReplayDriver(IHost host, Action<DateTimeOffset> moveClock)
 {
     private const string TokenKey = "replayToken";
 
@@ -30,7 +31,7 @@ internal sealed class ReplayDriver(IHost host, VirtualClock clock)
         var start = schools.Min(s => s.Instant(from, TimeOnly.MinValue));
         var end = schools.Max(s => s.Instant(to, new TimeOnly(23, 59)));
         var triggers = schools.SelectMany(s => SchoolSchedule.Triggers(s, delivery, start)).ToList();
-        clock.Set(start);
+        moveClock(start);
         var now = start.AddTicks(-1);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -41,7 +42,7 @@ internal sealed class ReplayDriver(IHost host, VirtualClock clock)
             if (due.Count == 0) break;
 
             now = due.Min(x => x.At!.Value);
-            clock.Set(now);
+            moveClock(now);
             foreach (var (trigger, _) in due.Where(x => x.At == now))
             {
                 var token = Guid.NewGuid().ToString("N");

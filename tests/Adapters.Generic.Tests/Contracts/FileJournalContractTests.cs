@@ -6,6 +6,7 @@ using Connector.Demo;
 using Connector.Testing;
 using Connector.Testing.Contracts;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Adapters.Generic.Tests.Contracts;
 
@@ -25,7 +26,7 @@ public sealed class FileJournalContractTests : JournalAdapterContract
         };
 
         private readonly string home = Directory.CreateTempSubdirectory("connector-contract-").FullName;
-        private readonly VirtualClock clock = new(ContractScenario.Now);
+        private readonly FakeTimeProvider clock = new(ContractScenario.Now);
 
         public FileJournalUnderTest()
         {

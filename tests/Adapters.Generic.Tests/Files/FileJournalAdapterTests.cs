@@ -5,6 +5,7 @@ using Connector.Adapters.Generic.Files;
 using Connector.Demo;
 using Connector.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Adapters.Generic.Tests.Files;
 
@@ -12,7 +13,7 @@ public sealed class FileJournalAdapterTests : IDisposable
 {
     private static readonly DateOnly Monday = new(2026, 11, 9);
     private readonly string home = Directory.CreateTempSubdirectory("connector-files-").FullName;
-    private readonly VirtualClock clock = new(new DateTimeOffset(2026, 11, 9, 15, 0, 0, TimeSpan.FromHours(3)));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 9, 15, 0, 0, TimeSpan.FromHours(3)));
     private readonly JournalFolder journal;
 
     public FileJournalAdapterTests()
@@ -65,9 +66,9 @@ public sealed class FileJournalAdapterTests : IDisposable
         journal.Mark(Monday, "p1", 1, "Н", entered).Mark(Monday, "p1", 1, "Б", entered.AddHours(2)).Write();
         var adapter = Adapter();
 
-        clock.Set(new DateTimeOffset(entered.AddMinutes(30), TimeSpan.FromHours(3)));
+        clock.MoveTo(new DateTimeOffset(entered.AddMinutes(30), TimeSpan.FromHours(3)));
         var before = await adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None);
-        clock.Set(new DateTimeOffset(entered.AddHours(3), TimeSpan.FromHours(3)));
+        clock.MoveTo(new DateTimeOffset(entered.AddHours(3), TimeSpan.FromHours(3)));
         var after = await adapter.GetAttendanceAsync(Monday, Monday, CancellationToken.None);
 
         Assert.Equal(AbsenceReason.NoneRecorded, before.Marks.Single().Reason);

@@ -5,6 +5,7 @@ using Connector.Store;
 using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Delivery;
 
@@ -20,7 +21,7 @@ public sealed class AttemptRetentionTests : IDisposable
         install.Connector["Delivery"]!["KeepAttemptsDays"] = 90;
         install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
             .Lessons("7Б", Monday, 2).Mark(Monday, "p1", 1, "Н");
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
         using var host = install.BuildHost(clock);
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

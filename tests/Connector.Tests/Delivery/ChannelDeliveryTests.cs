@@ -5,6 +5,7 @@ using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Delivery;
 
@@ -161,10 +162,10 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
         install.Connector["Delivery"]!["MaxRetryDelayMinutes"] = 60;
         Guardian("g1", email: null, phone: "+79001111111");
         sms.Fault = SmsFault.InsufficientFunds;
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
         host = install.BuildHost(clock);
         await host.StartAsync();
-        var driver = new ReplayDriver(host, clock);
+        var driver = new ReplayDriver(host, clock.MoveTo);
         var sendsWhileBroken = 0;
         await driver.RunAsync(Monday, Monday, at =>
         {
@@ -197,11 +198,11 @@ public sealed class ChannelDeliveryTests : IAsyncLifetime
 
     private async Task ReplayAsync(DateOnly from, DateOnly to, CapturedLog? log = null)
     {
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
         host?.Dispose();
         host = install.BuildHost(clock, log);
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(from, to, _ => Task.CompletedTask, CancellationToken.None);
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(from, to, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
     }
 }

@@ -4,6 +4,7 @@ using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Delivery;
 
@@ -59,10 +60,10 @@ public sealed class ThrottlingTests(MaildevServer maildev) : IClassFixture<Maild
                 .Mark(Monday, $"p{i:D2}", 1, "Н");
         }
 
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
         var host = install.BuildHost(clock);
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Monday, _ => Task.CompletedTask, CancellationToken.None);
         return host;
     }
 }

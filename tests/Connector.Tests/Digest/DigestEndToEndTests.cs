@@ -3,6 +3,7 @@ using AngleSharp.Html.Parser;
 using Connector.Demo;
 using Connector.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Digest;
 
@@ -39,10 +40,10 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
             .Mark(Monday, "p2", 3, "Н")
             .Mark(Monday, "p3", 1, "Н");
 
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
         using var host = install.BuildHost(clock);
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Monday.AddDays(3), _ => Task.CompletedTask, CancellationToken.None);
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Monday.AddDays(3), _ => Task.CompletedTask, CancellationToken.None);
 
         var digests = (await maildev.GetEmailsAsync(atLeast: 12)).Where(e => e.Subject.StartsWith("Посещаемость: сводка", StringComparison.Ordinal)).ToList();
         // Three staff, Monday to Wednesday: Thursday 12 November is a holiday.
@@ -90,16 +91,16 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         }
 
         install.Journal.Lessons("7Б", Monday.AddDays(7), 6);
-        var clock = new VirtualClock(DateTimeOffset.MinValue);
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
         using var host = install.BuildHost(clock);
         foreach (var day in week)
         {
-            clock.Set(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
+            clock.MoveTo(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
             await host.Services.GetRequiredService<Connector.Polling.SchoolPoller>().PollAsync("school-1", CancellationToken.None);
         }
 
         var nextMonday = Monday.AddDays(7);
-        clock.Set(new DateTimeOffset(nextMonday.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
+        clock.MoveTo(new DateTimeOffset(nextMonday.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
         var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
         await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
         var social = new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(
@@ -121,7 +122,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         install.School["Staff"] = new JsonArray(Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
         var date = DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture);
         install.Journal.Lessons("7Б", date, 1);
-        var clock = new VirtualClock(new DateTimeOffset(date.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(date.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
         using var host = install.BuildHost(clock);
         await host.Services.GetRequiredService<Connector.Polling.SchoolPoller>().PollAsync("school-1", CancellationToken.None);
         var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");

@@ -5,6 +5,7 @@ using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.EndToEnd;
 
@@ -26,10 +27,10 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         await maildev.ClearAsync();
         BuildScenario();
         var log = new CapturedLog();
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         using var host = install.BuildHost(clock, log);
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
 
         var all = await maildev.GetEmailsAsync(atLeast: 10);
@@ -113,10 +114,10 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
             // Monday's lesson 2, entered on Thursday at 10:00, three school days late.
             .Mark(Monday, "p2", 2, "Н", Thursday.ToDateTime(new TimeOnly(10, 0)));
 
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         using var host = install.BuildHost(clock);
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
         await host.StopAsync();
 
         var emails = await maildev.GetEmailsAsync(atLeast: 1);

@@ -3,6 +3,7 @@ using Connector.Adapters.SetevoyGorod;
 using Connector.Demo;
 using Connector.Testing;
 using Connector.Testing.Sgo;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.EndToEnd;
 
@@ -17,7 +18,7 @@ public sealed class SgoEndToEndTests(MaildevServer maildev) : IClassFixture<Mail
     private static readonly DateOnly Monday = new(2026, 11, 9);
     private static readonly DateOnly Tuesday = Monday.AddDays(1);
     private readonly TestInstallation install = new();
-    private readonly VirtualClock clock = new(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
     private SgoEmulator sgo = null!;
 
     public async Task InitializeAsync() => sgo = await SgoEmulator.StartAsync(clock);
@@ -65,7 +66,7 @@ public sealed class SgoEndToEndTests(MaildevServer maildev) : IClassFixture<Mail
         using (var host = install.BuildHost(clock, log))
         {
             await host.StartAsync();
-            await new ReplayDriver(host, clock).RunAsync(Monday, Tuesday, _ => Task.CompletedTask, CancellationToken.None);
+            await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Tuesday, _ => Task.CompletedTask, CancellationToken.None);
             await host.StopAsync();
         }
 

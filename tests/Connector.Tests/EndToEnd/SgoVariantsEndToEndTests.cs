@@ -7,6 +7,7 @@ using Connector.Testing.Sgo;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.EndToEnd;
 
@@ -20,7 +21,7 @@ public sealed class SgoVariantsEndToEndTests(MaildevServer maildev) : IClassFixt
     private const string Password = "Журнал-2026";
     private static readonly DateOnly Monday = new(2026, 11, 9);
     private readonly TestInstallation install = new();
-    private readonly VirtualClock clock = new(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
     private SgoEmulator sgo = null!;
     private int teacher;
     private int petrov;
@@ -126,7 +127,7 @@ public sealed class SgoVariantsEndToEndTests(MaildevServer maildev) : IClassFixt
     {
         using var host = install.BuildHost(clock, new CapturedLog());
         await host.StartAsync();
-        await new ReplayDriver(host, clock).RunAsync(Monday, Monday, now =>
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Monday, now =>
         {
             afterStep(now);
             return Task.CompletedTask;

@@ -9,6 +9,7 @@ using Connector.Thresholds;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Escalation;
 
@@ -19,7 +20,7 @@ namespace Connector.Tests.Escalation;
 public sealed class EscalationScenarioTests : IDisposable
 {
     private readonly TestInstallation install = new();
-    private readonly VirtualClock clock = new(DateTimeOffset.MinValue);
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.MinValue);
     private IHost? host;
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class EscalationScenarioTests : IDisposable
         host ??= install.BuildHost(clock);
         foreach (var day in days)
         {
-            clock.Set(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
+            clock.MoveTo(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
             await host.Services.GetRequiredService<SchoolPoller>().PollAsync("school-1", CancellationToken.None);
         }
     }

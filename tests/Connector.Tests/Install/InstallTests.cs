@@ -7,6 +7,7 @@ using Connector.Scheduling;
 using Connector.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Install;
 
@@ -213,7 +214,7 @@ public sealed class InstallTests(PublishedFolder published) : IClassFixture<Publ
     public async Task AJournalThatKeepsFailing_IsLoggedAtItsFirst_Second_Fourth_AndEighthPoll_AndAgainAfterItRecovered()
     {
         SchoolWithOneAbsence();
-        var clock = new VirtualClock(MondayMorning);
+        var clock = new FakeTimeProvider(MondayMorning);
         var log = new CapturedLog();
         using var host = install.BuildHost(clock, log);
         var away = install.Journal.Path + "-away";

@@ -9,6 +9,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Xunit.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Polling;
 
@@ -38,7 +39,7 @@ public sealed class PollsCostWhatChangedTests(ITestOutputHelper output)
     {
         var random = new Random(seed);
         var journal = new RandomJournal(random);
-        var clock = new VirtualClock(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(new TimeOnly(9, 0)), TimeSpan.FromHours(3)));
         using var skipping = new TestInstallation();
         using var reference = new TestInstallation();
         foreach (var install in new[] { skipping, reference }) install.Connector["Email"]!["MessagesPerMinute"] = 1000;

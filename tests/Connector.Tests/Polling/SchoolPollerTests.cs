@@ -7,6 +7,7 @@ using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Polling;
 
@@ -14,7 +15,7 @@ public sealed class SchoolPollerTests : IDisposable
 {
     private static readonly DateOnly Monday = new(2026, 11, 9);
     private readonly TestInstallation install = new();
-    private readonly VirtualClock clock = new(new DateTimeOffset(2026, 11, 9, 9, 0, 0, TimeSpan.FromHours(3)));
+    private readonly FakeTimeProvider clock = new(new DateTimeOffset(2026, 11, 9, 9, 0, 0, TimeSpan.FromHours(3)));
     private readonly IHost host;
 
     public SchoolPollerTests()

@@ -8,6 +8,7 @@ using CsCheck;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Reliability;
 
@@ -85,7 +86,7 @@ public sealed class BadExportPropertyTests(ITestOutputHelper output)
 
         install.Save();
         var goodFiles = Directory.GetFiles(install.Journal.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
-        var clock = new VirtualClock(new DateTimeOffset(2026, 11, 9, 9, 0, 0, TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 9, 9, 0, 0, TimeSpan.FromHours(3)));
         using var host = install.BuildHost(clock);
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

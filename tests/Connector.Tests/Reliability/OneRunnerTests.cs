@@ -7,6 +7,7 @@ using Connector.Testing;
 using Connector.Tests.Delivery;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Reliability;
 
@@ -58,7 +59,7 @@ public sealed class OneRunnerTests(MaildevServer maildev) : IClassFixture<Mailde
                 .Mark(monday, $"p{g}", 1, "Н");
         }
 
-        var clock = new VirtualClock(new DateTimeOffset(2026, 11, 9, 9, 30, 0, TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 9, 9, 30, 0, TimeSpan.FromHours(3)));
         using var a = install.BuildHost(clock);
         using var b = install.BuildHost(clock);
         await a.Services.GetRequiredService<SchoolPoller>().PollAsync("school-1", CancellationToken.None);

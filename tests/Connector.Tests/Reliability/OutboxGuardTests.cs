@@ -5,6 +5,7 @@ using Connector.Store;
 using Connector.Testing;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Reliability;
 
@@ -24,7 +25,7 @@ public sealed class OutboxGuardTests : IDisposable
             .Guardian("g2", "Петров Сергей Павлович", "sergey@example.com")
             .Lessons("7Б", Monday, 3)
             .Mark(Monday, "p1", 1, "Н");
-        var clock = new VirtualClock(new DateTimeOffset(2026, 11, 9, 9, 30, 0, TimeSpan.FromHours(3)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 9, 9, 30, 0, TimeSpan.FromHours(3)));
         using var host = install.BuildHost(clock);
         var poller = host.Services.GetRequiredService<SchoolPoller>();
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();

@@ -11,6 +11,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Connector.Tests.Reports;
 
@@ -21,7 +22,7 @@ public sealed class ReportTests : IDisposable
         .Where(d => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && d.Day != 4).ToArray();
 
     private readonly TestInstallation install = new();
-    private readonly VirtualClock clock = new(DateTimeOffset.MinValue);
+    private readonly FakeTimeProvider clock = new(DateTimeOffset.MinValue);
     private IHost? host;
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class ReportTests : IDisposable
 
         install.School["LookbackDays"] = 45;
         host = install.BuildHost(clock);
-        clock.Set(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.FromHours(3)));
+        clock.MoveTo(new DateTimeOffset(2026, 11, 30, 15, 0, 0, TimeSpan.FromHours(3)));
         await host.Services.GetRequiredService<SchoolPoller>().PollAsync("school-1", CancellationToken.None);
     }
 
