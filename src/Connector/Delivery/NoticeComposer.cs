@@ -97,8 +97,18 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
 
         var model = new AbsenceNoticeModel(
             school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
-            RussianText.Weekday(date), date == today, pupils);
+            RussianText.Weekday(date), date == today, pupils, await AsOfAsync(db, tx, school, today).ConfigureAwait(false));
         return (model, lessons);
+    }
+
+    /// <summary>The school-local time of the last read the store took: «09:20» today, «9 ноября 2026 г., 16:00» on an earlier day.</summary>
+    private static async Task<string?> AsOfAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, DateOnly today)
+    {
+        var readAt = await db.ExecuteScalarAsync<string?>("SELECT last_read_at FROM poll_runs WHERE school_id = @schoolId", new { schoolId = school.Id }, tx).ConfigureAwait(false);
+        if (readAt is null) return null;
+        var local = school.LocalTime(StoreTime.ParseInstant(readAt));
+        var time = local.ToString("HH:mm", CultureInfo.InvariantCulture);
+        return DateOnly.FromDateTime(local) == today ? time : $"{RussianText.Date(DateOnly.FromDateTime(local))}, {time}";
     }
 
     private static async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> CorrectionAsync(

@@ -205,5 +205,10 @@ internal static class Migrations
             -- The marks other than present: the days the same-day rule reads (most marks of a window say present).
             CREATE INDEX ix_marks_absent ON marks (school_id, date) WHERE presence <> 'Present';
             """),
+        (10, "read at", """
+            -- When the last read of the journal that the store took began: the time a notice's count refers to
+            -- («по данным журнала на 09:20»). A failed, quarantined or skipped poll leaves it as it was.
+            ALTER TABLE poll_runs ADD COLUMN last_read_at TEXT NULL;
+            """),
     ];
 }

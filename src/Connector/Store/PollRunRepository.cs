@@ -41,7 +41,8 @@ internal static class PollRunRepository
             """
             UPDATE poll_runs SET finished_at = @now, outcome = @outcome, failure = @failure, detail = @detail, changed_marks = @changedMarks,
                 failures_in_row = CASE WHEN @failed THEN failures_in_row + 1 ELSE 0 END,
-                last_ok_at = CASE WHEN @failed THEN last_ok_at ELSE @now END
+                last_ok_at = CASE WHEN @failed THEN last_ok_at ELSE @now END,
+                last_read_at = CASE WHEN @outcome = 'ok' THEN started_at ELSE last_read_at END
             WHERE school_id = @schoolId
             """,
             new { schoolId, now = StoreTime.Format(now), outcome = Name(outcome), failure, detail, changedMarks, failed });

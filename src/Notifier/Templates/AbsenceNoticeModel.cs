@@ -10,6 +10,10 @@ namespace Connector.Notifier.Templates;
 /// <param name="WeekdayText">"понедельник"</param>
 /// <param name="IsToday">True when the absence is today's (false when it was entered after hours or days late and found on a later day).</param>
 /// <param name="Pupils">The guardian's children absent that day without a valid reason, recorded or not (one message for siblings).</param>
+/// <param name="AsOfText">
+/// When the journal was last read, which the lessons counted refer to: «09:20» on the day of sending, «9 ноября 2026 г.,
+/// 16:00» before it; null when unknown. A parent told «1 урок» in the morning then knows why the evening's journal says more.
+/// </param>
 public sealed record AbsenceNoticeModel(
     string SchoolName,
     string SmsSchoolName,
@@ -19,7 +23,8 @@ public sealed record AbsenceNoticeModel(
     string ShortDateText,
     string WeekdayText,
     bool IsToday,
-    IReadOnlyList<AbsentPupilModel> Pupils)
+    IReadOnlyList<AbsentPupilModel> Pupils,
+    string? AsOfText = null)
 {
     /// <summary>«В понедельник», «Во вторник», «В среду»…: how a sentence about the day starts when it is not today.</summary>
     public string OnWeekdayText => RussianText.OnWeekday(WeekdayText);

@@ -51,18 +51,19 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         var toMaria = emails.Single(e => e.Recipient == "maria@example.com").Text;
         Assert.Contains("Здравствуйте, Мария Ивановна!", toMaria, StringComparison.Ordinal);
         Assert.Contains("Сегодня, понедельник 9 ноября 2026 г.", toMaria, StringComparison.Ordinal);
-        Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущен 1 урок:\n  1-й урок — Математика\n", toMaria, StringComparison.Ordinal);
+        // Entered at 08:40, read at 08:45, sent after the 20-minute grace: the count is the 09:00 poll's, the last before sending.
+        Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущен 1 урок (по данным журнала на 09:00):\n  1-й урок — Математика\n", toMaria, StringComparison.Ordinal);
         Assert.DoesNotContain("4-й урок", toMaria, StringComparison.Ordinal);
         Assert.Contains("Классный руководитель: Белова Ирина Викторовна.", toMaria, StringComparison.Ordinal);
 
         // Kuznetsov's two lessons were entered together: one e-mail lists both.
         var toElenaMonday = emails.Single(e => e.Recipient == "elena@example.com" && e.Subject.Contains("9 ноября", StringComparison.Ordinal)).Text;
-        Assert.Contains("Пропущено 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", toElenaMonday, StringComparison.Ordinal);
+        Assert.Contains("Пропущено 2 урока (по данным журнала на 10:00):\n  1-й урок — Математика\n  2-й урок — Русский язык\n", toElenaMonday, StringComparison.Ordinal);
 
         // Order 000 §2.4: an unexcused mark is told too, plainly, and the guardian is asked to contact the class teacher.
         var toOlga = emails.Single(e => e.Recipient == "olga@example.com").Text;
         Assert.Contains("Сегодня, вторник 10 ноября 2026 г., в электронном журнале отмечен пропуск уроков без уважительной причины.", toOlga, StringComparison.Ordinal);
-        Assert.Contains("Ученица: Ксения Орлова, 7Б класс.\nПропущен 1 урок:\n  3-й урок — Литература\n", toOlga, StringComparison.Ordinal);
+        Assert.Contains("Ученица: Ксения Орлова, 7Б класс.\nПропущен 1 урок (по данным журнала на 10:45):\n  3-й урок — Литература\n", toOlga, StringComparison.Ordinal);
         Assert.Contains("Пожалуйста, свяжитесь с классным руководителем", toOlga, StringComparison.Ordinal);
 
         // Two siblings absent the same day: one e-mail to their shared guardian, naming both.

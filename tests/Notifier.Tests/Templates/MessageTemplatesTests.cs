@@ -21,6 +21,16 @@ public sealed class MessageTemplatesTests
         Assert.DoesNotContain("\n\n\n", message.Body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("09:20", "Пропущено 2 урока (по данным журнала на 09:20):")]
+    [InlineData("9 ноября 2026 г., 16:00", "Пропущено 2 урока (по данным журнала на 9 ноября 2026 г., 16:00):")]
+    public void TheAbsenceEmail_SaysWhenTheJournalWasReadThatItsCountRefersTo(string asOf, string line)
+    {
+        var message = Repository.Render("absence.email", Notice(Pupil("Иван Петров", "Иван", "7Б", 2)) with { AsOfText = asOf });
+
+        Assert.Contains($"Ученик: Иван Петров, 7Б класс.\n{line}\n  1-й урок — Математика\n", message.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheAbsenceSms_FitsInTwoSegments_NamesTheChildByFirstNameOnly_AndDiffersByDay()
     {
