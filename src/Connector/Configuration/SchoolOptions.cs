@@ -24,6 +24,12 @@ public sealed class SchoolOptions
     /// <summary>Where parents' replies to notices go (the school's or the secretary's mailbox).</summary>
     public string? ReplyTo { get; set; }
 
+    /// <summary>
+    /// Parents' replies to a notice go to the class teacher of the children it names (when they share one, with an
+    /// e-mail in Staff), not to <see cref="ReplyTo"/>; ReplyTo stays for the rest.
+    /// </summary>
+    public bool RepliesToClassTeacher { get; set; }
+
     /// <summary>When lessons run, school-local, "HH:mm"; polls happen only inside these hours.</summary>
     public string SchoolHoursStart { get; set; } = "08:00";
 

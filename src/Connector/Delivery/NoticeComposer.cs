@@ -42,7 +42,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
 
         var rendered = templates.Render($"{message.Kind}.{Name(channel)}", model);
         var outgoing = new OutgoingMessage(message.IdempotencyKey, channel, address, rendered.Subject, rendered.Body,
-            channel == ChannelKind.Email ? school.Options.ReplyTo : null);
+            channel == ChannelKind.Email ? ReplyTo(school, model) : null);
         return Composition.Ready(new ComposedNotice(outgoing, lessons));
     }
 
@@ -99,6 +99,20 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
             RussianText.Weekday(date), date == today, pupils, await AsOfAsync(db, tx, school, today).ConfigureAwait(false));
         return (model, lessons);
+    }
+
+    /// <summary>Where a parent's reply goes: the children's one class teacher where the school asks so, else the school's ReplyTo.</summary>
+    private static string? ReplyTo(SchoolContext school, object model)
+    {
+        if (!school.Options.RepliesToClassTeacher) return school.Options.ReplyTo;
+        var classes = model switch
+        {
+            AbsenceNoticeModel absence => absence.Pupils.Select(p => p.ClassName),
+            CorrectionNoticeModel correction => correction.Pupils.Select(p => p.ClassName),
+            _ => [],
+        };
+        var teachers = classes.Select(c => school.ClassTeacherOf(c)?.Email).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return teachers is [{ Length: > 0 } teacher] ? teacher : school.Options.ReplyTo;
     }
 
     /// <summary>The school-local time of the last read the store took: «09:20» today, «9 ноября 2026 г., 16:00» on an earlier day.</summary>
