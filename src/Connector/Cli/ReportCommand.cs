@@ -49,12 +49,12 @@ internal static class ReportCommand
         await database.InTransactionAsync(async (conn, tx) =>
         {
             await AuditLog.RecordAsync(conn, tx, new AuditEntry(now, schoolId, "report.issued", $"file:{Path.GetFileName(file)}", null, report.PupilIds,
-                $"отчёт по профилю {school.Ref.ProfileId} за {period.Name} (RULES.md §5; 003 §6.5: с регистрацией факта передачи)", file)).ConfigureAwait(false);
+                $"отчёт по профилю {school.Ref.ProfileId} за {period.ForName} (RULES.md §5; 003 §6.5: с регистрацией факта передачи)", file)).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
 
         var rows = report.Tables.Sum(t => t.Rows.Count);
-        Console.WriteLine($"Отчёт за {period.Name} ({string.Join(", ", report.Tables.Select(t => t.SheetName))}; строк: {rows}) записан в {file}. Выдача записана в журнал аудита.");
+        Console.WriteLine($"Отчёт за {period.ForName} ({string.Join(", ", report.Tables.Select(t => t.SheetName))}; строк: {rows}) записан в {file}. Выдача записана в журнал аудита.");
         return ExitCodes.Ok;
     }
 

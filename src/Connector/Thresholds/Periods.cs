@@ -48,4 +48,11 @@ internal static class Periods
 }
 
 /// <summary>A period so far: its first day, today, its key ("2026-11", "2026/2027-Q2") and its Russian name.</summary>
-internal sealed record Period(DateOnly From, DateOnly To, string Key, string Name);
+internal sealed record Period(DateOnly From, DateOnly To, string Key, string Name)
+{
+    /// <summary>
+    /// The name after «за» (the accusative): «за 2-ю четверть 2026/2027», «за ноябрь 2026», «за 2026/2027 учебный год»;
+    /// only the quarter's ordinal changes.
+    /// </summary>
+    public string ForName => Name.Replace("-я четверть", "-ю четверть", StringComparison.Ordinal);
+}

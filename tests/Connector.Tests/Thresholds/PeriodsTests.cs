@@ -16,6 +16,17 @@ public sealed class PeriodsTests
         Assert.Equal((key, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture)), (period.Key, period.From));
     }
 
+    [Theory]
+    [InlineData(PeriodKind.Quarter, "2-я четверть 2026/2027", "за 2-ю четверть 2026/2027")]
+    [InlineData(PeriodKind.Month, "ноябрь 2026", "за ноябрь 2026")]
+    [InlineData(PeriodKind.SchoolYear, "2026/2027 учебный год", "за 2026/2027 учебный год")]
+    public void APeriodIsNamed_AndNamedAfterZa_InTheAccusative(PeriodKind kind, string name, string afterZa)
+    {
+        var period = Periods.Current(kind, new DateOnly(2026, 11, 20))!;
+
+        Assert.Equal((name, afterZa), (period.Name, $"за {period.ForName}"));
+    }
+
     [Fact]
     public void SummerBelongsToNoQuarter() => Assert.Null(Periods.Current(PeriodKind.Quarter, new DateOnly(2027, 7, 1)));
 
