@@ -31,7 +31,8 @@ internal static class DigestCommand
         var (_, text, html) = host.Services.GetRequiredService<DigestRenderer>().Render(model);
         await File.WriteAllTextAsync(file, html, cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.ChangeExtension(file, ".txt"), text, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"Сводка для {staff.FullName} ({model.Scope}) на {model.Date:dd.MM.yyyy} записана: {file} и {Path.ChangeExtension(file, ".txt")}. Ничего не отправлено.");
+        // The name stays in the nominative, where Russian needs no declension: «Сводка на 09.11.2026 — Белова Ирина Викторовна (…)».
+        Console.WriteLine($"Сводка на {model.Date:dd.MM.yyyy} — {staff.FullName} ({model.Scope}) — записана: {file} и {Path.ChangeExtension(file, ".txt")}. Ничего не отправлено.");
         return ExitCodes.Ok;
     }
 }

@@ -34,7 +34,7 @@ public sealed class EmbeddedDefaultTests : IDisposable
         // The social pedagogue's digest, previewed without sending.
         var preview = await Run("digest", "--school", "demo", "--staff", "sp1", "--preview", "--out", "preview.html");
         Assert.Equal(0, preview.ExitCode);
-        Assert.Contains("Ничего не отправлено", preview.Output, StringComparison.Ordinal);
+        Assert.Matches("Сводка на [0-3][0-9]\\.1[12]\\.2026 — Тихонова Екатерина Сергеевна \\(.+\\) — записана: .+preview\\.html и .+preview\\.txt\\. Ничего не отправлено\\.", preview.Output);
         Assert.Contains("Здравствуйте, Екатерина Сергеевна!", await File.ReadAllTextAsync(Path.Combine(home, "preview.txt")), StringComparison.Ordinal);
         Assert.StartsWith("<!DOCTYPE html>", await File.ReadAllTextAsync(Path.Combine(home, "preview.html")), StringComparison.Ordinal);
 
