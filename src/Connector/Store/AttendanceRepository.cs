@@ -16,7 +16,7 @@ internal static class AttendanceRepository
     /// </summary>
     /// <remarks>
     /// A poll costs what changed: each lesson keeps a hash of the marks it was last stored with (pupil, presence,
-    /// reason, code, over the pupils the roster places in its class). Only lessons whose subject, taken flag or hash
+    /// reason, code, over the pupils the roster places in its class) and of who those pupils are. Only lessons whose subject, taken flag or hash
     /// differ, and lessons with a mark still vanishing, are compared mark by mark, and only their dates' stored marks
     /// are read. While a row of the read is held, the hashes are not kept, so the next poll compares those lessons again.
     /// <paramref name="compareEveryLesson"/> compares every lesson as before the hashes: the tests' reference.
@@ -53,13 +53,17 @@ internal static class AttendanceRepository
                 "SELECT class_name, date, lesson_no, subject, taken, marks_hash FROM lessons WHERE school_id = @schoolId AND date BETWEEN @from AND @to",
                 window, tx).ConfigureAwait(false))
             .ToDictionary(l => (l.ClassName, StoreTime.ParseDate(l.Date), (int)l.Number));
+        // Who the roster places in each class is part of each of its lessons' hash: a pupil moved into a class brings
+        // stored marks into its lessons that their marks alone would not show.
+        var members = classOf.GroupBy(p => p.Value, p => p.Key)
+            .ToDictionary(g => g.Key, g => string.Join(',', g.Order(StringComparer.Ordinal)), StringComparer.Ordinal);
         var keepHashes = held.Count == 0;
         var lessonRows = new List<object>();
         var changed = new HashSet<(string, DateOnly, int)>();
         foreach (var lesson in snapshot.Lessons)
         {
             var key = (lesson.ClassName, lesson.Date, lesson.Number);
-            var hash = MarksHash(lesson.AttendanceTaken && byLesson.TryGetValue(key, out var marks) ? marks : []);
+            var hash = MarksHash(members.GetValueOrDefault(lesson.ClassName, ""), lesson.AttendanceTaken && byLesson.TryGetValue(key, out var marks) ? marks : []);
             if (storedLessons.TryGetValue(key, out var old) && old.Subject == lesson.Subject && old.Taken == (lesson.AttendanceTaken ? 1 : 0) && old.MarksHash == hash)
             {
                 if (compareEveryLesson) changed.Add(key);
@@ -175,11 +179,11 @@ internal static class AttendanceRepository
 
     private sealed record MarkRow(string PupilId, string Date, int LessonNo, string Presence, string Reason, string SourceCode, string? RecordedAt);
 
-    /// <summary>A lesson's marks as the store compares them, in one stable hash (the same in every process and version).</summary>
-    private static string MarksHash(List<AttendanceMark> marks)
+    /// <summary>A lesson's class members and marks as the store compares them, in one stable hash (the same in every process and version).</summary>
+    private static string MarksHash(string members, List<AttendanceMark> marks)
     {
         marks.Sort((a, b) => string.CompareOrdinal(a.PupilId, b.PupilId));
-        var text = new System.Text.StringBuilder();
+        var text = new System.Text.StringBuilder(members).Append('\u001d');
         foreach (var mark in marks)
         {
             text.Append(mark.PupilId).Append('\u001f').Append(mark.Presence).Append('\u001f').Append(mark.Reason).Append('\u001f')
