@@ -116,10 +116,10 @@ internal sealed class FileJournalAdapter(
             }
 
             var stamp = Stamp();
-            if (parsed.Get(folder, stamp) is { } cached) return cached;
+            if (parsed.Get(this, stamp) is { } cached) return cached;
 
             var export = reader.Read(folder);
-            parsed.Put(folder, stamp, export);
+            parsed.Put(this, stamp, export);
             return export;
         }
         catch (FileNotFoundException ex)

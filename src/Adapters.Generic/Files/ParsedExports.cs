@@ -11,16 +11,17 @@ internal sealed class ParsedExports(int capacity)
     /// <summary>As many as the scheduler runs polls at once (Quartz's MaxConcurrency).</summary>
     public const int DefaultCapacity = 4;
 
-    private readonly LinkedList<(string Folder, string Stamp, FolderExport Export)> recent = new();
+    private readonly LinkedList<(object Owner, string Stamp, FolderExport Export)> recent = new();
     private readonly Lock gate = new();
 
-    public FolderExport? Get(string folder, string stamp)
+    /// <summary>The export <paramref name="owner"/> (one school's journal, with its own codes and time zone) parsed at <paramref name="stamp"/>, if still kept.</summary>
+    public FolderExport? Get(object owner, string stamp)
     {
         lock (gate)
         {
             for (var node = recent.First; node is not null; node = node.Next)
             {
-                if (node.Value.Folder != folder) continue;
+                if (!ReferenceEquals(node.Value.Owner, owner)) continue;
                 if (node.Value.Stamp != stamp)
                 {
                     recent.Remove(node);
@@ -36,18 +37,18 @@ internal sealed class ParsedExports(int capacity)
         }
     }
 
-    public void Put(string folder, string stamp, FolderExport export)
+    public void Put(object owner, string stamp, FolderExport export)
     {
         lock (gate)
         {
             for (var node = recent.First; node is not null; node = node.Next)
             {
-                if (node.Value.Folder != folder) continue;
+                if (!ReferenceEquals(node.Value.Owner, owner)) continue;
                 recent.Remove(node);
                 break;
             }
 
-            recent.AddFirst((folder, stamp, export));
+            recent.AddFirst((owner, stamp, export));
             while (recent.Count > capacity) recent.RemoveLast();
         }
     }

@@ -249,12 +249,6 @@ internal sealed class OutboxDispatcher(
     }
 
     /// <summary>
-    /// Messages left "sending" by a process that is gone: finish those the channel has, send the rest again. Each
-    /// resend of a message the channel cannot vouch for is audited as a possible second copy, so the audit log
-    /// lists every copy a guardian may have received. A channel that could tell but does not answer now is asked
-    /// again later; the message is not sent meanwhile.
-    /// </summary>
-    /// <summary>
     /// Removes send attempts older than Delivery:KeepAttemptsDays, so that the history the rate check reads does not
     /// grow for ever (the delete walks the attempt-time index; the outbox rows and the audit log stay).
     /// </summary>
@@ -269,6 +263,12 @@ internal sealed class OutboxDispatcher(
         if (removed > 0) Log.AttemptsPruned(logger, removed, options.Value.Delivery.KeepAttemptsDays);
     }
 
+    /// <summary>
+    /// Messages left "sending" by a process that is gone: finish those the channel has, send the rest again. Each
+    /// resend of a message the channel cannot vouch for is audited as a possible second copy, so the audit log
+    /// lists every copy a guardian may have received. A channel that could tell but does not answer now is asked
+    /// again later; the message is not sent meanwhile.
+    /// </summary>
     private async Task RecoverInterruptedAsync(SchoolContext school, DeliveryRun run, CancellationToken cancellationToken)
     {
         List<OutboxMessage> stuck;
