@@ -230,10 +230,19 @@ internal sealed class SchoolPoller(
         return new PollResult(schoolId, false, changed, decisions, reported);
     }
 
-    /// <summary>What a roster read would save (pupils, guardians, the contacts file's consents), as one stable hash.</summary>
-    private static string RosterHash(Roster roster, IReadOnlyList<Contacts.FileConsent> consents) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { roster.Pupils, roster.Guardians, consents })));
+    /// <summary>
+    /// What a roster read would save (pupils, guardians, the contacts file's consents), as one hash, kept in memory only.
+    /// Built from the records' own text (every field; a pupil's guardians listed), not a serializer, which would cost
+    /// every short-lived `once` its start-up.
+    /// </summary>
+    private static string RosterHash(Roster roster, IReadOnlyList<Contacts.FileConsent> consents)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var pupil in roster.Pupils) text.Append(pupil).Append('|').AppendJoin(',', pupil.GuardianIds).Append('\n');
+        foreach (var guardian in roster.Guardians) text.Append(guardian).Append('\n');
+        foreach (var consent in consents) text.Append(consent).Append('\n');
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     private async Task<T> ReadAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken) =>
         await journalPipeline.ExecuteAsync(async ct => await read(ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
