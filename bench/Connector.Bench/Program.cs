@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 //  store: the same upsert of a municipality's marks into SQLite (the store) and LiteDB, first and unchanged.
 //  rate:  the rate check before every message over 500,000 past send attempts, without and with its index.
 //  delivery: the outbox dispatcher end to end, to maildev with 1 and 4 connections and into the pickup folder.
+//  latency: the demo school's days on the virtual clock, SMTP to maildev: mark recorded → notice queued → accepted, p50/p95 (BENCH_DAYS, 5).
 //  sgo:   requests per poll of one SGO school of 33 classes against the emulator, before and with the refresh cycle.
 //  poll:  first and unchanged polls of 1, 10 and 50 schools' file journals (BENCH_SCHOOLS=1,10,50,200), against a plain upsert.
 var part = args.FirstOrDefault() ?? "all";
@@ -30,14 +31,15 @@ if (part is "all" or "poll")
 if (part is "all" or "store") Connector.Bench.StoreBench.Run(int.TryParse(Environment.GetEnvironmentVariable("BENCH_MARKS"), out var m) ? m : 350_000);
 if (part is "all" or "rate") Connector.Bench.RateBench.Run(500_000);
 if (part is "all" or "sgo") await Connector.Bench.SgoBench.RunAsync();
-if (part is not ("all" or "email" or "delivery")) return;
+if (part is not ("all" or "email" or "delivery" or "latency")) return;
 var count = int.TryParse(Environment.GetEnvironmentVariable("BENCH_MESSAGES"), out var n) ? n : 300;
 var maildev = new MaildevServer();
 await maildev.InitializeAsync();
 try
 {
     if (part is "all" or "delivery") await Connector.Bench.DeliveryBench.RunAsync(maildev, count);
-    if (part is "delivery") return;
+    if (part is "all" or "latency") await Connector.Bench.LatencyBench.RunAsync(maildev, int.TryParse(Environment.GetEnvironmentVariable("BENCH_DAYS"), out var d) ? d : 5);
+    if (part is "delivery" or "latency") return;
     Console.WriteLine($"E-mail to maildev 2.1.0 over SMTP, {count} messages per run, {Environment.ProcessorCount} cores");
     Console.WriteLine($"{"how",-40} {"s",8} {"msgs/s",8} {"connections",12}");
     await Run("one connection per message", parallel: 1, connections: 1, newTransportPerMessage: true, warmUp: true);
@@ -46,6 +48,8 @@ try
         await Run($"one connection per message (run {run})", parallel: 1, connections: 1, newTransportPerMessage: true);
         await Run($"1 reused connection (run {run})", parallel: 1, connections: 1);
         await Run($"4 reused connections (run {run})", parallel: 4, connections: 4);
+        await Run($"1 reused, PIPELINING used (run {run})", parallel: 1, connections: 1, pipelining: true);
+        await Run($"4 reused, PIPELINING used (run {run})", parallel: 4, connections: 4, pipelining: true);
     }
 }
 finally
@@ -53,10 +57,10 @@ finally
     await maildev.DisposeAsync();
 }
 
-async Task Run(string how, int parallel, int connections, bool newTransportPerMessage = false, bool warmUp = false)
+async Task Run(string how, int parallel, int connections, bool newTransportPerMessage = false, bool warmUp = false, bool pipelining = false)
 {
     await maildev.ClearAsync();
-    var shared = Transport(connections);
+    var shared = Transport(connections, pipelining);
     var opened = 0;
     var next = -1;
     var watch = Stopwatch.StartNew();
@@ -83,10 +87,10 @@ async Task Run(string how, int parallel, int connections, bool newTransportPerMe
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{how,-40} {watch.Elapsed.TotalSeconds,8:0.00} {count / watch.Elapsed.TotalSeconds,8:0.0} {opened,12}"));
 }
 
-SmtpEmailTransport Transport(int connections) => new(Options.Create(new EmailOptions
+SmtpEmailTransport Transport(int connections, bool pipelining = false) => new(Options.Create(new EmailOptions
 {
     Transport = EmailTransportKind.Smtp,
     From = "attendance@school1.example",
     FromName = "Школа № 1",
-    Smtp = new SmtpOptions { Host = "127.0.0.1", Port = maildev.SmtpPort, StartTls = false, TimeoutSeconds = 30, Connections = connections },
+    Smtp = new SmtpOptions { Host = "127.0.0.1", Port = maildev.SmtpPort, StartTls = false, TimeoutSeconds = 30, Connections = connections, Pipelining = pipelining },
 }), TimeProvider.System);

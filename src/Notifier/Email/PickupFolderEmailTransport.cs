@@ -23,18 +23,27 @@ internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options,
             return DeliveryResult.Accepted(envelope.MessageId, "already in the pickup folder");
         }
 
-        var staging = Path.Combine(directory.Path, ".staging", Guid.NewGuid().ToString("N"));
+        // Written whole aside (in memory first, then one file for the service alone), then moved in: the target
+        // appears complete or not at all.
+        var staging = Path.Combine(directory.Path, ".staging");
+        var written = Path.Combine(staging, $"{Guid.NewGuid():N}.eml");
         try
         {
             PrivateFiles.CreateDirectory(directory.Path);
             PrivateFiles.CreateDirectory(staging);
-            var written = Path.Combine(staging, "message.eml");
+            using var buffer = new MemoryStream();
             using (var message = MimeMessageFactory.Create(envelope, options.Value, time.GetUtcNow()))
             {
-                await message.WriteToAsync(written, cancellationToken).ConfigureAwait(false);
+                await message.WriteToAsync(buffer, cancellationToken).ConfigureAwait(false);
             }
 
-            PrivateFiles.Restrict(written);
+            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 };
+            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var file = new FileStream(written, create))
+            {
+                file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+
             File.Move(written, target, overwrite: false);
             return DeliveryResult.Accepted(envelope.MessageId, Path.GetFileName(target));
         }
@@ -48,7 +57,7 @@ internal sealed class PickupFolderEmailTransport(IOptions<EmailOptions> options,
         }
         finally
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (File.Exists(written)) File.Delete(written);
         }
     }
 

@@ -156,14 +156,44 @@ internal sealed class SmtpEmailTransport(IOptions<EmailOptions> options, TimePro
         try
         {
             var security = Smtp.ImplicitTls || Smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : Smtp.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
-            await client.ConnectAsync(Smtp.Host, Smtp.Port, security, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(await ConnectSocketAsync(cancellationToken).ConfigureAwait(false), Smtp.Host, Smtp.Port, security, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref opened);
+            if (!Smtp.Pipelining) client.Capabilities &= ~SmtpCapabilities.Pipelining;
             if (Smtp.UserName.Length > 0) await client.AuthenticateAsync(Smtp.UserName, Smtp.Password, cancellationToken).ConfigureAwait(false);
             return new Connection(client) { LastUsed = time.GetUtcNow() };
         }
         catch
         {
             client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The TCP connection, opened here so that Nagle's algorithm is off: a command written right after another one
+    /// (a message's final "." after its body) then leaves at once instead of waiting for the server's delayed ACK.
+    /// </summary>
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(Smtp.TimeoutSeconds));
+            try
+            {
+                await socket.ConnectAsync(Smtp.Host, Smtp.Port, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SocketException((int)SocketError.TimedOut);
+            }
+
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
     }

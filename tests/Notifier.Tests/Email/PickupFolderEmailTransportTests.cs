@@ -25,7 +25,8 @@ public sealed class PickupFolderEmailTransportTests : IDisposable
         Assert.True(await transport.WasAcceptedAsync(envelope.IdempotencyKey, CancellationToken.None));
         var text = await File.ReadAllTextAsync(file);
         Assert.Contains("To: maria@example.com", text, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetDirectories(Path.Combine(folder, ".staging")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(folder, ".staging")));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Fact]

@@ -62,12 +62,14 @@ public sealed class SmtpEmailTransportTests(MaildevServer maildev) : IClassFixtu
         Assert.NotNull(received[0].MessageId);
     }
 
-    [Fact]
-    public async Task ManyMessages_GoOverOneKeptConnection()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ManyMessages_GoOverOneKeptConnection_WithPipeliningOrWithout(bool pipelining)
     {
         await maildev.ClearAsync();
         using var front = new SmtpTlsFront(maildev.SmtpPort, FrontMode.Plain);
-        await using var transport = Transport(front.Port, o => o.Connections = 1);
+        await using var transport = Transport(front.Port, o => (o.Connections, o.Pipelining) = (1, pipelining));
 
         for (var i = 0; i < 5; i++)
         {
