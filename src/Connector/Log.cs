@@ -90,6 +90,9 @@ internal static partial class Log
     [LoggerMessage(2013, LogLevel.Information, "Removed {Count} send attempts older than {Days} days (Delivery:KeepAttemptsDays)")]
     public static partial void AttemptsPruned(ILogger logger, int count, int days);
 
+    [LoggerMessage(1014, LogLevel.Information, "School {SchoolId}: the data of {Pupils} pupils who left was removed after the profile's retention, and {Guardians} guardians with no other child at the school")]
+    public static partial void LeaversRemoved(ILogger logger, string schoolId, int pupils, int guardians);
+
     [LoggerMessage(1008, LogLevel.Information, "School {SchoolId}: {Breaches} threshold levels reached; {Cases} escalation cases opened")]
     public static partial void Breaches(ILogger logger, string schoolId, int breaches, int cases);
 

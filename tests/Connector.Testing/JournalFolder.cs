@@ -33,6 +33,21 @@ public sealed class JournalFolder(string path)
         return this;
     }
 
+    /// <summary>The pupil stays in the export, no longer studying (active 0), as a school's export lists one who left.</summary>
+    public JournalFolder Leaves(string id) => Studying(id, false);
+
+    /// <summary>The pupil is listed as studying again.</summary>
+    public JournalFolder Returns(string id) => Studying(id, true);
+
+    private JournalFolder Studying(string id, bool studying)
+    {
+        var row = pupils.FindIndex(p => p.StartsWith(id + ";", StringComparison.Ordinal));
+        var cells = pupils[row].Split(';');
+        cells[7] = studying ? "1" : "0";
+        pupils[row] = string.Join(';', cells);
+        return this;
+    }
+
     public JournalFolder Guardian(string id, string fullName, string? email, string? phone = null)
     {
         guardians.Add((id, fullName, email, phone));

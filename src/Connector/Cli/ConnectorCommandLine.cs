@@ -42,6 +42,12 @@ internal static class ConnectorCommandLine
         };
         consent.SetAction((result, ct) => ConsentCommand.SetAsync(result.GetValue(home), result.GetValue(school)!, result.GetValue(guardian)!,
             result.GetValue(channel), result.GetValue(optOut), result.GetValue(source)!, ct));
+        var given = new Option<string>("--given") { HelpName = "дата", Description = "Когда согласие дано: 01.09.2026.", Required = true }.NotBlank();
+        var basis = new Option<string>("--basis") { HelpName = "текст", Description = "Основание: например, «письменное согласие, вх. № 15».", Required = true }.NotBlank();
+        var processing = new Command("processing", "Записать согласие представителя на обработку персональных данных ребёнка (дата и основание).") { school, guardian, given, basis };
+        processing.SetAction((result, ct) => ConsentCommand.ProcessingAsync(result.GetValue(home), result.GetValue(school)!, result.GetValue(guardian)!,
+            result.GetValue(given)!, result.GetValue(basis)!, ct));
+        consent.Subcommands.Add(processing);
 
         var caseId = new Option<long>("--case") { Description = "Номер случая.", Required = true };
         var all = new Option<bool>("--all") { Description = "Показать и закрытые случаи." };

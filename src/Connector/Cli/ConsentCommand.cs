@@ -46,4 +46,53 @@ internal static class ConsentCommand
             return ExitCodes.Ok;
         }
     }
+
+    /// <summary>
+    /// <c>consent processing</c>: records the guardian's written consent to the processing of the child's personal
+    /// data (003 §6.3.1), with the day it was given and its basis; it is kept while the guardian is, and removed with them.
+    /// </summary>
+    public static async Task<int> ProcessingAsync(string? home, string schoolId, string guardianId, string given, string basis, CancellationToken cancellationToken)
+    {
+        if (!DateOnly.TryParseExact(given, ["dd.MM.yyyy", "yyyy-MM-dd"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var givenOn))
+        {
+            Console.Error.WriteLine($"--given: «{given}» — не дата; укажите день, когда согласие дано, как 01.09.2026.");
+            return ExitCodes.Configuration;
+        }
+
+        if (InstalledHost.Open(home) is not { } host) return ExitCodes.Configuration;
+        using (host)
+        {
+            if (InstalledHost.School(host, schoolId) is not { } school) return ExitCodes.Configuration;
+
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            if (givenOn > school.LocalDate(now))
+            {
+                Console.Error.WriteLine($"--given: {givenOn:dd.MM.yyyy} ещё не наступило; укажите день, когда согласие дано.");
+                return ExitCodes.Configuration;
+            }
+
+            var known = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (db, tx) =>
+            {
+                var exists = await db.ExecuteScalarAsync<int>(
+                    "SELECT COUNT(*) FROM guardians WHERE school_id = @schoolId AND guardian_id = @guardianId", new { schoolId, guardianId }, tx).ConfigureAwait(false);
+                if (exists == 0) return false;
+                await db.ExecuteAsync(
+                    """
+                    INSERT INTO processing_consents (school_id, guardian_id, given_on, basis, recorded_at) VALUES (@schoolId, @guardianId, @given, @basis, @at)
+                    ON CONFLICT (school_id, guardian_id) DO UPDATE SET given_on = excluded.given_on, basis = excluded.basis, recorded_at = excluded.recorded_at
+                    """,
+                    new { schoolId, guardianId, given = StoreTime.Format(givenOn), basis, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+
+            if (!known)
+            {
+                Console.Error.WriteLine($"Представителя '{guardianId}' нет в журнале школы {schoolId} (список обновляется при опросе).");
+                return ExitCodes.Configuration;
+            }
+
+            Console.WriteLine($"Записано: представитель {guardianId} дал согласие на обработку персональных данных ребёнка {givenOn:dd.MM.yyyy}; основание: {basis}.");
+            return ExitCodes.Ok;
+        }
+    }
 }

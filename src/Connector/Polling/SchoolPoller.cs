@@ -57,6 +57,9 @@ internal sealed class SchoolPoller(
     private readonly ConcurrentDictionary<string, (string Hash, DateOnly Day)> savedRosters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateOnly> countedUnchanged = new(StringComparer.Ordinal);
 
+    // The school-local day each school's pupils who left were last checked against the retention.
+    private readonly ConcurrentDictionary<string, DateOnly> retentionCheckedOn = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Compares every lesson mark by mark and counts the thresholds at every poll, as the poller did before it skipped
     /// what did not change: the reference the tests hold the skipping poller to.
@@ -225,9 +228,35 @@ internal sealed class SchoolPoller(
             Log.NoGuardians(logger, schoolId, pupilId);
         }
 
+        if (retentionCheckedOn.GetValueOrDefault(schoolId) != today)
+        {
+            await RemoveLeaversAsync(school, today, now, cancellationToken).ConfigureAwait(false);
+            retentionCheckedOn[schoolId] = today;
+        }
+
         Log.Polled(logger, schoolId, today, changed, decisions.Opened, decisions.Explained, decisions.Corrected, decisions.Queued, decisions.Unreachable);
         if (decisions.Breaches > 0) Log.Breaches(logger, schoolId, decisions.Breaches, decisions.CasesOpened);
         return new PollResult(schoolId, false, changed, decisions, reported);
+    }
+
+    /// <summary>
+    /// Once a school-local day, after a good read: the data of pupils who left is removed once the profile's retention
+    /// is over (003 §6.4: kept for the period of study), in a transaction of its own, each pupil audited.
+    /// </summary>
+    private async Task RemoveLeaversAsync(SchoolContext school, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var profile = profiles.Get(school.Ref.ProfileId);
+        var (pupils, guardians) = await database.InTransactionAsync(async (db, tx) =>
+        {
+            var due = (await RetentionRepository.LeftAsync(db, tx, school.Id).ConfigureAwait(false))
+                .Where(p => profile.RemovableFrom(p.LeftOn) <= today).Select(p => p.PupilId).ToList();
+            if (due.Count == 0) return (0, 0);
+            var kept = profile.RetentionDaysAfterLeaving is { } days ? $"{days} дн. после выбытия" : "до конца учебного года, в котором обучающийся выбыл";
+            var removedGuardians = await RetentionRepository.RemoveAsync(db, tx, school.Id, due,
+                $"срок хранения персональных данных истёк (003 §6.4; профиль {profile.Id}: {kept}): данные удалены, запись обезличена", now).ConfigureAwait(false);
+            return (due.Count, removedGuardians);
+        }, cancellationToken).ConfigureAwait(false);
+        if (pupils > 0) Log.LeaversRemoved(logger, school.Id, pupils, guardians);
     }
 
     /// <summary>

@@ -210,5 +210,18 @@ internal static class Migrations
             -- («по данным журнала на 09:20»). A failed, quarantined or skipped poll leaves it as it was.
             ALTER TABLE poll_runs ADD COLUMN last_read_at TEXT NULL;
             """),
+        (11, "retention", """
+            -- When the journal stopped listing a pupil as studying (school-local date), and when the pupil's data was
+            -- removed or anonymised after the profile's retention (003 §6.4). Pupils inactive before this migration
+            -- count from their last update, which is no earlier than their leaving.
+            ALTER TABLE pupils ADD COLUMN left_on TEXT NULL;
+            ALTER TABLE pupils ADD COLUMN anonymised_at TEXT NULL;
+            UPDATE pupils SET left_on = substr(updated_at, 1, 10) WHERE active = 0;
+            -- The guardian's consent to the processing of the child's data (003 §6.3.1): when it was given and on what basis.
+            CREATE TABLE processing_consents (
+                school_id TEXT NOT NULL, guardian_id TEXT NOT NULL,
+                given_on TEXT NOT NULL, basis TEXT NOT NULL, recorded_at TEXT NOT NULL,
+                PRIMARY KEY (school_id, guardian_id));
+            """),
     ];
 }

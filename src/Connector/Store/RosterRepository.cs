@@ -37,6 +37,19 @@ internal static class RosterRepository
     public static async Task SaveAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, Roster roster, DateTimeOffset now, DateOnly localDate)
     {
         var at = StoreTime.Format(now);
+        // A pupil whose data was removed after leaving stays removed while the journal still lists them as left:
+        // neither the name nor the guardians come back with the next roster.
+        var removed = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId AND anonymised_at IS NOT NULL", new { schoolId }, tx).ConfigureAwait(false))
+            .ToHashSet(StringComparer.Ordinal);
+        removed.IntersectWith(roster.Pupils.Where(p => !p.Active).Select(p => p.Id));
+        if (removed.Count > 0)
+        {
+            var kept = roster.Pupils.Where(p => !removed.Contains(p.Id)).ToList();
+            var linked = kept.SelectMany(p => p.GuardianIds).ToHashSet(StringComparer.Ordinal);
+            var dropped = roster.Pupils.Where(p => removed.Contains(p.Id)).SelectMany(p => p.GuardianIds).Where(g => !linked.Contains(g)).ToHashSet(StringComparer.Ordinal);
+            roster = roster with { Pupils = kept, Guardians = roster.Guardians.Where(g => !dropped.Contains(g.Id)).ToList() };
+        }
+
         await db.ExecuteAsync("UPDATE pupils SET active = 0 WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
         await db.ExecuteAsync(
             """
@@ -60,6 +73,14 @@ internal static class RosterRepository
             """,
             roster.Guardians.Select(g => new { schoolId, g.Id, g.FullName, g.Email, g.Phone, Preferred = g.PreferredChannel?.ToString(), at }),
             tx).ConfigureAwait(false);
+        // Leaving is dated once, on the day the journal first stops listing the pupil as studying; coming back (a
+        // pupil anonymised too: the journal has just given the data again) clears it.
+        await db.ExecuteAsync(
+            """
+            UPDATE pupils SET left_on = @today WHERE school_id = @schoolId AND active = 0 AND left_on IS NULL;
+            UPDATE pupils SET left_on = NULL, anonymised_at = NULL WHERE school_id = @schoolId AND active = 1 AND (left_on IS NOT NULL OR anonymised_at IS NOT NULL);
+            """,
+            new { schoolId, today = StoreTime.Format(localDate) }, tx).ConfigureAwait(false);
         await db.ExecuteAsync("DELETE FROM pupil_guardians WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
         await db.ExecuteAsync(
             "INSERT OR IGNORE INTO pupil_guardians (school_id, pupil_id, guardian_id) VALUES (@schoolId, @pupilId, @guardianId)",

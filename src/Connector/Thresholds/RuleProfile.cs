@@ -21,6 +21,17 @@ public sealed class RuleProfile
 
     /// <summary>The reports the municipality requires and when they are due; the digest shows them a few working days ahead.</summary>
     public List<ReportDeadline> Reports { get; set; } = [];
+
+    /// <summary>
+    /// How many days after leaving a pupil's data is kept before it is removed or anonymised; unset, to the end of
+    /// the school year the pupil left in (31 August), as 003 §6.4 keeps data for the period of study.
+    /// </summary>
+    public int? RetentionDaysAfterLeaving { get; set; }
+
+    /// <summary>The first school-local day a pupil who left on <paramref name="leftOn"/> may be removed.</summary>
+    public DateOnly RemovableFrom(DateOnly leftOn) => RetentionDaysAfterLeaving is { } days
+        ? leftOn.AddDays(days)
+        : new DateOnly(leftOn.Month >= 9 ? leftOn.Year + 1 : leftOn.Year, 9, 1);
 }
 
 /// <summary>A report's deadline: a day of every month, or fixed dates of the year ("MM-dd").</summary>

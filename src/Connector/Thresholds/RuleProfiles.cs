@@ -58,6 +58,11 @@ public sealed class RuleProfiles
         if (profile.Id != expectedId) problems.Add($"{file}: Id: «{profile.Id}» должен совпадать с именем файла «{expectedId}»");
         if (string.IsNullOrWhiteSpace(profile.Source)) problems.Add($"{file}: Source: укажите документ и пункт, по которым составлен профиль");
         if (profile.MinimumLessons is < 1 or > 500) problems.Add($"{file}: MinimumLessons: {profile.MinimumLessons} вне допустимого диапазона 1–500");
+        if (profile.RetentionDaysAfterLeaving is < 1 or > 3650)
+        {
+            problems.Add($"{file}: RetentionDaysAfterLeaving: {profile.RetentionDaysAfterLeaving} вне допустимого диапазона 1–3650 (не задавайте, чтобы хранить до конца учебного года)");
+        }
+
         if (profile.Levels.Count == 0) problems.Add($"{file}: Levels: в профиле нужен хотя бы один уровень");
         for (var i = 0; i < profile.Levels.Count; i++)
         {
