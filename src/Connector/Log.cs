@@ -93,6 +93,9 @@ internal static partial class Log
     [LoggerMessage(1014, LogLevel.Information, "School {SchoolId}: the data of {Pupils} pupils who left was removed after the profile's retention, and {Guardians} guardians with no other child at the school")]
     public static partial void LeaversRemoved(ILogger logger, string schoolId, int pupils, int guardians);
 
+    [LoggerMessage(1015, LogLevel.Information, "School {SchoolId}: taking {Cases} pupils off the register proposed to staff (the profile's conditions hold)")]
+    public static partial void DeregistrationProposed(ILogger logger, string schoolId, int cases);
+
     [LoggerMessage(1008, LogLevel.Information, "School {SchoolId}: {Breaches} threshold levels reached; {Cases} escalation cases opened")]
     public static partial void Breaches(ILogger logger, string schoolId, int breaches, int cases);
 

@@ -62,7 +62,12 @@ internal static class CaseCommand
             var today = school.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             foreach (var step in steps)
             {
-                var state = step.State == "done" ? $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}" : $"срок {Due(step.Due, today)}";
+                var state = step.State switch
+                {
+                    "done" => $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}",
+                    "superseded" => "не требуется: предложено снятие с учёта",
+                    _ => $"срок {Due(step.Due, today)}",
+                };
                 Console.WriteLine($"  {step.Seq + 1}. {step.Name} — {Owner(school, step.Owner, row.ClassName)}; {state}. [{step.Source}]");
             }
 

@@ -99,7 +99,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             SELECT c.id, p.full_name, p.class_name, s.name, s.owner_role, s.due_on
             FROM case_steps s JOIN cases c ON c.id = s.case_id AND c.state = 'open'
             JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
-            WHERE c.school_id = @schoolId AND s.state = 'pending' AND s.due_on <= @today AND {inScope}
+            WHERE c.school_id = @schoolId AND s.state = 'pending' AND (s.due_on <= @today OR s.step_id = '{Thresholds.DeregistrationRule.StepId}') AND {inScope}
             ORDER BY s.due_on, c.id
             """, args, tx).ConfigureAwait(false))
             .Select(r => new StepRow(r.CaseId, r.Pupil, r.ClassName, r.Step, school.StaffFor(Enum.Parse<StaffRole>(r.Owner), r.ClassName)?.FullName ?? "не назначен", StoreTime.ParseDate(r.Due), StoreTime.ParseDate(r.Due) < today))

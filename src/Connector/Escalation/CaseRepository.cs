@@ -44,15 +44,71 @@ internal static class CaseRepository
         return opened;
     }
 
-    /// <summary>Records the outcome of the case's current step and opens the next; returns the next step, or null when the ladder is done.</summary>
+    /// <summary>
+    /// Proposes taking pupils off the register where the profile's conditions hold (001 Инструкция §4.1, 003 §V): the
+    /// case's current step gives way ("superseded") to the profile's deregistration step, due by its own deadline
+    /// from today. A case already at that step is left as it is. Returns how many cases were proposed.
+    /// </summary>
+    public static async Task<int> ProposeDeregistrationAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, DateOnly today)
+    {
+        if (profile.Deregistration is not { } rule) return 0;
+        var open = (await db.QueryAsync<(long Id, string PupilId, string OpenedOn, long Studying, string? BirthDate)>(
+            """
+            SELECT c.id, c.pupil_id, c.opened_on, COALESCE(p.active, 0), p.birth_date FROM cases c
+            LEFT JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
+            WHERE c.school_id = @schoolId AND c.state = 'open'
+                AND NOT EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id AND s.step_id = @step AND s.state = 'pending')
+            """,
+            new { schoolId = school.Id, step = DeregistrationRule.StepId }, tx).ConfigureAwait(false)).ToList();
+        var proposed = 0;
+        foreach (var c in open)
+        {
+            var last = await db.ExecuteScalarAsync<string?>(
+                """
+                SELECT MAX(date) FROM marks WHERE school_id = @schoolId AND pupil_id = @PupilId AND presence = 'Absent'
+                    AND reason IN ('NoneRecorded', 'Unexcused') AND vanished_at IS NULL
+                """,
+                new { schoolId = school.Id, c.PupilId }, tx).ConfigureAwait(false);
+            var reason = rule.Reason(StoreTime.ParseDate(c.OpenedOn), last is null ? null : StoreTime.ParseDate(last), c.Studying == 1,
+                c.BirthDate is null ? null : StoreTime.ParseDate(c.BirthDate), today);
+            if (reason is null) continue;
+
+            await db.ExecuteAsync("UPDATE case_steps SET state = 'superseded' WHERE case_id = @Id AND state = 'pending'", new { c.Id }, tx).ConfigureAwait(false);
+            var seq = await db.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), -1) + 1 FROM case_steps WHERE case_id = @Id", new { c.Id }, tx).ConfigureAwait(false);
+            await db.ExecuteAsync(
+                """
+                INSERT INTO case_steps (case_id, seq, step_id, name, owner_role, source, due_on, state)
+                VALUES (@Id, @seq, @step, @name, @owner, @source, @due, 'pending')
+                """,
+                new
+                {
+                    c.Id, seq, step = DeregistrationRule.StepId, name = $"{rule.Step.Name}: {reason}", owner = rule.Step.Owner.ToString(), source = rule.Step.Source,
+                    due = StoreTime.Format(DueDate(school.Calendar, rule.Step, today)),
+                }, tx).ConfigureAwait(false);
+            proposed++;
+        }
+
+        return proposed;
+    }
+
+    /// <summary>
+    /// Records the outcome of the case's current step and opens the next; returns the next step, or null when the
+    /// ladder is done. Recording the deregistration step closes the case: the pupil is off the register.
+    /// </summary>
     public static async Task<CaseStep?> RecordAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, long caseId, string outcome, string by, DateOnly today, DateTimeOffset now)
     {
-        var (levelId, seq) = await db.QuerySingleAsync<(string, long)>(
-            "SELECT c.level_id, s.seq FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending' WHERE c.id = @caseId",
+        var (levelId, seq, stepId) = await db.QuerySingleAsync<(string, long, string)>(
+            "SELECT c.level_id, s.seq, s.step_id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending' WHERE c.id = @caseId",
             new { caseId }, tx).ConfigureAwait(false);
         await db.ExecuteAsync(
             "UPDATE case_steps SET state = 'done', outcome = @outcome, recorded_at = @at, recorded_by = @by WHERE case_id = @caseId AND seq = @seq",
             new { caseId, seq, outcome, by, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+        if (stepId == DeregistrationRule.StepId)
+        {
+            await CloseAsync(db, tx, caseId, $"снят с учёта: {outcome}", now).ConfigureAwait(false);
+            return null;
+        }
+
         var next = await AddStepAsync(db, tx, school, profile, caseId, levelId, (int)seq + 1, today).ConfigureAwait(false);
         if (next is null) await CloseAsync(db, tx, caseId, "все шаги выполнены", now).ConfigureAwait(false);
         return next;

@@ -57,7 +57,8 @@ internal sealed class SchoolPoller(
     private readonly ConcurrentDictionary<string, (string Hash, DateOnly Day)> savedRosters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateOnly> countedUnchanged = new(StringComparer.Ordinal);
 
-    // The school-local day each school's pupils who left were last checked against the retention.
+    // The school-local day each school's cases were last checked for taking pupils off the register, and its pupils
+    // who left against the retention.
     private readonly ConcurrentDictionary<string, DateOnly> retentionCheckedOn = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -230,6 +231,9 @@ internal sealed class SchoolPoller(
 
         if (retentionCheckedOn.GetValueOrDefault(schoolId) != today)
         {
+            var profile = profiles.Get(school.Ref.ProfileId);
+            var proposed = await database.InTransactionAsync((db, tx) => CaseRepository.ProposeDeregistrationAsync(db, tx, school, profile, today), cancellationToken).ConfigureAwait(false);
+            if (proposed > 0) Log.DeregistrationProposed(logger, schoolId, proposed);
             await RemoveLeaversAsync(school, today, now, cancellationToken).ConfigureAwait(false);
             retentionCheckedOn[schoolId] = today;
         }

@@ -22,6 +22,9 @@ public sealed class RuleProfile
     /// <summary>The reports the municipality requires and when they are due; the digest shows them a few working days ahead.</summary>
     public List<ReportDeadline> Reports { get; set; } = [];
 
+    /// <summary>When a pupil is proposed for taking off the register, and the step that then opens; none where the order says nothing.</summary>
+    public DeregistrationRule? Deregistration { get; set; }
+
     /// <summary>
     /// How many days after leaving a pupil's data is kept before it is removed or anonymised; unset, to the end of
     /// the school year the pupil left in (31 August), as 003 §6.4 keeps data for the period of study.
@@ -133,6 +136,45 @@ public sealed class LadderStep
     public List<string> ForLevels { get; set; } = [];
 
     public string Source { get; set; } = "";
+}
+
+/// <summary>
+/// Taking a pupil off the register, as the profile's order defines it: the conditions under which staff are proposed
+/// to do it (any one suffices), and the step that then replaces the case's current one. Recording that step closes
+/// the case.
+/// </summary>
+public sealed class DeregistrationRule
+{
+    /// <summary>The step's id in every profile.</summary>
+    public const string StepId = "deregistration";
+
+    /// <summary>Months on the register without a lesson missed without a valid reason (001 Инструкция §4.1: six).</summary>
+    public int? CleanMonths { get; set; }
+
+    /// <summary>The pupil left the school (003 §5.1 а).</summary>
+    public bool WhenLeft { get; set; }
+
+    /// <summary>The pupil turned eighteen (003 §5.1 б).</summary>
+    public bool WhenAdult { get; set; }
+
+    public LadderStep Step { get; set; } = new();
+
+    /// <summary>Why the pupil may be taken off the register today, in Russian; null while no condition holds.</summary>
+    public string? Reason(DateOnly openedOn, DateOnly? lastUnexcused, bool studying, DateOnly? birthDate, DateOnly today)
+    {
+        if (WhenLeft && !studying) return "обучающийся выбыл из школы";
+        if (WhenAdult && birthDate is { } born && born.AddYears(18) <= today) return $"обучающийся достиг 18 лет ({born.AddYears(18):dd.MM.yyyy})";
+        if (CleanMonths is not { } months) return null;
+        var since = lastUnexcused is { } last && last >= openedOn ? last.AddDays(1) : openedOn;
+        return since.AddMonths(months) <= today ? $"{RussianMonths(months)} без пропусков уроков без уважительной причины (с {since:dd.MM.yyyy})" : null;
+    }
+
+    private static string RussianMonths(int n) => (n % 10, n % 100) switch
+    {
+        (1, not 11) => $"{n} месяц",
+        (2 or 3 or 4, not (12 or 13 or 14)) => $"{n} месяца",
+        _ => $"{n} месяцев",
+    };
 }
 
 /// <summary>How a deadline counts.</summary>

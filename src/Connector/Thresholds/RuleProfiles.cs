@@ -58,6 +58,17 @@ public sealed class RuleProfiles
         if (profile.Id != expectedId) problems.Add($"{file}: Id: «{profile.Id}» должен совпадать с именем файла «{expectedId}»");
         if (string.IsNullOrWhiteSpace(profile.Source)) problems.Add($"{file}: Source: укажите документ и пункт, по которым составлен профиль");
         if (profile.MinimumLessons is < 1 or > 500) problems.Add($"{file}: MinimumLessons: {profile.MinimumLessons} вне допустимого диапазона 1–500");
+        if (profile.Deregistration is { } deregistration)
+        {
+            var at = $"{file}: Deregistration";
+            if (deregistration.CleanMonths is null && !deregistration.WhenLeft && !deregistration.WhenAdult) problems.Add($"{at}: нет условия; задайте CleanMonths, WhenLeft или WhenAdult");
+            if (deregistration.CleanMonths is < 1 or > 36) problems.Add($"{at}.CleanMonths: {deregistration.CleanMonths} вне допустимого диапазона 1–36");
+            if (string.IsNullOrWhiteSpace(deregistration.Step.Name)) problems.Add($"{at}.Step.Name: не задан");
+            if (string.IsNullOrWhiteSpace(deregistration.Step.Source)) problems.Add($"{at}.Step.Source: укажите документ и пункт");
+            if (deregistration.Step.Deadline is < 1 or > 60) problems.Add($"{at}.Step.Deadline: {deregistration.Step.Deadline} вне допустимого диапазона 1–60");
+            deregistration.Step.Id = DeregistrationRule.StepId;
+        }
+
         if (profile.RetentionDaysAfterLeaving is < 1 or > 3650)
         {
             problems.Add($"{file}: RetentionDaysAfterLeaving: {profile.RetentionDaysAfterLeaving} вне допустимого диапазона 1–3650 (не задавайте, чтобы хранить до конца учебного года)");

@@ -69,6 +69,83 @@ public sealed class EscalationScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task Order001_4_1_SixMonthsWithoutAnUnexcusedLesson_ProposeTakingThePupilOffTheRegister_AndRecordingItClosesTheCase()
+    {
+        install.School["Profile"] = "zato-svobodny";
+        var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
+        Absentee(days);
+        await PollEachDayAsync(days);
+        var (caseId, _) = await OpenCaseAsync();
+
+        await PollEachDayAsync([D("2027-05-13")]); // the last unexcused lesson was on 13 November
+        Assert.Empty(await QueryAsync<string>("SELECT step_id FROM case_steps WHERE step_id = 'deregistration'"));
+        await PollEachDayAsync([D("2027-05-14")]);
+
+        var steps = await QueryAsync<(string StepId, string Name, string Owner, string Due, string State, string Source)>(
+            $"SELECT step_id, name, owner_role, due_on, state, source FROM case_steps WHERE case_id = {caseId} ORDER BY seq");
+        Assert.Equal(("find-reason", "superseded"), (steps[0].StepId, steps[0].State));
+        var proposal = steps[^1];
+        Assert.Equal("deregistration", proposal.StepId);
+        Assert.EndsWith(": 6 месяцев без пропусков уроков без уважительной причины (с 14.11.2026)", proposal.Name, StringComparison.Ordinal);
+        Assert.StartsWith("Ходатайство классного руководителя в Совет профилактики о снятии с внутришкольного учёта", proposal.Name, StringComparison.Ordinal);
+        Assert.Equal(("ClassTeacher", "2027-05-21", "pending"), (proposal.Owner, proposal.Due, proposal.State)); // five working days from Friday 14 May
+        Assert.StartsWith("001 Инструкция §4.1", proposal.Source, StringComparison.Ordinal);
+
+        await PollEachDayAsync([D("2027-05-17")]);
+        Assert.Single(await QueryAsync<string>("SELECT step_id FROM case_steps WHERE step_id = 'deregistration'")); // proposed once
+        Assert.Null(await RecordAsync(caseId, "2027-05-19", "Совет профилактики: снять с учёта"));
+        Assert.Equal(("closed", "снят с учёта: Совет профилактики: снять с учёта"), (await QueryAsync<(string, string)>($"SELECT state, closed_reason FROM cases WHERE id = {caseId}")).Single());
+    }
+
+    [Fact]
+    public async Task Order003_5_1_APupilWhoLeftTheSchool_IsProposedForEndingTheRegistration_DecidedWithinFiveWorkingDays()
+    {
+        install.School["Profile"] = "krasnodar";
+        var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
+        Absentee(days);
+        await PollEachDayAsync(days);
+        var (caseId, _) = await OpenCaseAsync();
+
+        install.Journal.Leaves("p1");
+        install.Save();
+        await PollEachDayAsync([D("2026-11-16")]);
+
+        var proposal = (await QueryAsync<(string Name, string Owner, string Due, string Source)>(
+            $"SELECT name, owner_role, due_on, source FROM case_steps WHERE case_id = {caseId} AND step_id = 'deregistration' AND state = 'pending'")).Single();
+        Assert.Equal("Мотивированное представление заместителя директора по ВР о прекращении учёта; решение Совета профилактики: обучающийся выбыл из школы", proposal.Name);
+        Assert.Equal(("DeputyDirector", "2026-11-23"), (proposal.Owner, proposal.Due));
+        Assert.Equal("003 §5.1 а–б, §5.3: решение Совета — не более пяти рабочих дней", proposal.Source);
+    }
+
+    [Theory]
+    [InlineData("2026-11-13", null, "2027-05-12", null)]
+    [InlineData("2026-11-13", null, "2027-05-14", "6 месяцев без пропусков уроков без уважительной причины (с 13.11.2026)")]
+    [InlineData("2026-11-13", "2027-02-10", "2027-05-14", null)] // an unexcused lesson in February starts the six months again
+    [InlineData("2026-11-13", "2027-02-10", "2027-08-11", "6 месяцев без пропусков уроков без уважительной причины (с 11.02.2027)")]
+    [InlineData("2026-11-13", "2026-10-01", "2027-05-13", "6 месяцев без пропусков уроков без уважительной причины (с 13.11.2026)")] // before the case: counts from its opening
+    public void Order001_4_1_TheSixMonthsCountFromTheLastUnexcusedLessonOrTheCase(string opened, string? lastUnexcused, string today, string? reason)
+    {
+        var rule = new DeregistrationRule { CleanMonths = 6 };
+
+        Assert.Equal(reason, rule.Reason(D(opened), lastUnexcused is null ? null : D(lastUnexcused), true, null, D(today)));
+    }
+
+    [Theory]
+    [InlineData(1, "1 месяц")]
+    [InlineData(3, "3 месяца")]
+    [InlineData(11, "11 месяцев")]
+    [InlineData(21, "21 месяц")]
+    public void Order003_5_1_LeavingAndAdulthood_AndMonthsInRussian(int months, string words)
+    {
+        var rule = new DeregistrationRule { CleanMonths = months, WhenLeft = true, WhenAdult = true };
+
+        Assert.Equal("обучающийся выбыл из школы", rule.Reason(D("2026-11-13"), null, false, null, D("2026-11-16")));
+        Assert.Equal("обучающийся достиг 18 лет (16.11.2026)", rule.Reason(D("2026-11-13"), null, true, D("2008-11-16"), D("2026-11-16")));
+        Assert.Null(rule.Reason(D("2026-11-13"), null, true, D("2008-11-17"), D("2026-11-16")));
+        Assert.StartsWith(words + " без пропусков", rule.Reason(D("2026-11-13"), null, true, null, D("2026-11-13").AddDays(1).AddMonths(months).AddDays(-1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AReasonRecordedAfterTheBreach_TakesThePupilBelow_AndStaffAreShown()
     {
         var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 16));
