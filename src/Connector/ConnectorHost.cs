@@ -26,6 +26,9 @@ namespace Connector;
 /// <summary>Composes the service: the one place that knows every part. Everything else takes what it needs.</summary>
 internal static class ConnectorHost
 {
+    /// <summary>How often a node of a cluster tells the others it is alive; one silent for twice as long is taken for dead.</summary>
+    public const int ClusterCheckinSeconds = 10;
+
     public const string AppSettings = "appsettings.json";
     public const string DemoSettings = "demo/appsettings.demo.json";
 
@@ -88,8 +91,13 @@ internal static class ConnectorHost
         services.AddSingleton<SchoolRegistry>();
         services.AddSingleton<Contacts.GuardianContactsFile>();
         services.AddSingleton<IAdapterMemory>(sp => new AdapterMemory(sp.GetRequiredService<ConnectorDatabase>, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new ConnectorDatabase(
-            Path.Combine(paths.Resolve(sp.GetRequiredService<IOptions<ConnectorOptions>>().Value.DataDirectory), ConnectorDatabase.FileName)));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ConnectorOptions>>().Value;
+            return options.Store.Kind == StoreKind.Postgres
+                ? ConnectorDatabase.ForPostgres(options.Store.ConnectionString)
+                : new ConnectorDatabase(Path.Combine(paths.Resolve(options.DataDirectory), ConnectorDatabase.FileName));
+        });
         services.AddSingleton<SourceProblemReporter>();
         services.AddSingleton<SchoolPoller>();
         services.AddSingleton<NoticeRouting>();
@@ -105,10 +113,39 @@ internal static class ConnectorHost
         services.AddSingleton<DeliveryStatusChecker>();
         services.AddSingleton<JournalWriter>();
 
+        // On a PostgreSQL store the live service's nodes share one clustered Quartz job store in the same database:
+        // each school's jobs fire on exactly one node at a time, and a node that dies hands its schools to the others
+        // within the check-in interval. SQLite (one node) and replays keep the schedule in memory.
+        var store = configuration.GetSection($"{ConnectorOptions.SectionName}:Store").Get<StoreOptions>() ?? new StoreOptions();
+        var clustered = store.Kind == StoreKind.Postgres && mode == ScheduleMode.Live;
+        if (clustered) services.AddHostedService<StoreMigrator>(); // before Quartz: a database that cannot be opened stops the start, with its reason
         services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(o => o.InstanceName = "connector");
-            q.UseInMemoryStore();
+            q.ConfigureScheduler(o =>
+            {
+                o.InstanceName = "connector";
+                o.GenerateInstanceId = clustered; // each node its own id in the cluster
+            });
+            if (clustered)
+            {
+                q.UsePersistentStore(s =>
+                {
+                    s.ConfigureStore(o => o.StoreJobDataAsStrings = true); // job data as text: a school's id
+                    s.ProvisionSchema(); // Quartz makes its own tables (qrtz_*) in the store's database, for its own version
+                    s.UsePostgres(store.ConnectionString);
+                    s.UseSystemTextJsonSerializer();
+                    s.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(ClusterCheckinSeconds);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(ClusterCheckinSeconds * 2);
+                    });
+                });
+            }
+            else
+            {
+                q.UseInMemoryStore();
+            }
+
             q.UseDefaultThreadPool(tp => tp.MaxConcurrency = 4);
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -64,9 +64,16 @@ public sealed class TestInstallation : IDisposable
                 }),
             },
         };
+        if (PostgresByDefault) UsePostgresAsync().GetAwaiter().GetResult();
     }
 
     public string Home { get; }
+
+    /// <summary>
+    /// Where the store lives: SQLite in the installation's data folder, unless <c>CONNECTOR_TEST_STORE=postgres</c>
+    /// runs every test on a database of its own on the test PostgreSQL server (<see cref="UsePostgresAsync"/>).
+    /// </summary>
+    public static bool PostgresByDefault => string.Equals(Environment.GetEnvironmentVariable("CONNECTOR_TEST_STORE"), "postgres", StringComparison.OrdinalIgnoreCase);
 
     public JournalFolder Journal { get; }
 
@@ -80,6 +87,26 @@ public sealed class TestInstallation : IDisposable
 
     /// <summary>Secrets, as the environment gives them to the real service: never written into the settings file.</summary>
     public Dictionary<string, string> Secrets { get; } = [];
+
+    /// <summary>The store on a new database of the test PostgreSQL server; the connection string comes from the environment, as in production.</summary>
+    public async Task<TestInstallation> UsePostgresAsync()
+    {
+        var server = await PostgresServer.GetAsync();
+        UsePostgres(await server.CreateDatabaseAsync());
+        return this;
+    }
+
+    /// <summary>The store on the PostgreSQL database <paramref name="connectionString"/> names (several installations may share one, as nodes do).</summary>
+    public TestInstallation UsePostgres(string connectionString)
+    {
+        Connector["Store"] = new JsonObject { ["Kind"] = "Postgres" };
+        Secrets["Connector:Store:ConnectionString"] = connectionString;
+        StoreConnectionString = connectionString;
+        return this;
+    }
+
+    /// <summary>The PostgreSQL connection string, once <see cref="UsePostgres"/> chose it; null on SQLite.</summary>
+    public string? StoreConnectionString { get; private set; }
 
     public TestInstallation UseSmsRu(string baseUrl)
     {

@@ -1,23 +1,23 @@
+using System.Data.Common;
 using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Schools;
 using Connector.Delivery;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Absences;
 
 /// <summary>Reads the pupil-days the same-day rule needs and writes its decisions, with their outbox messages, in the caller's transaction.</summary>
 internal static class AbsenceRepository
 {
-    public static async Task<IReadOnlyList<PupilDay>> LoadAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, DateOnly from, DateOnly to)
+    public static async Task<IReadOnlyList<PupilDay>> LoadAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly from, DateOnly to)
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };
         var marks = await db.QueryAsync<(string PupilId, string Date, long Lesson, string Subject, string Presence, string Reason)>(
             // Only the days the rule can act on: a mark other than present, or a decision already made. Every mark of
             // those days is read (the rule looks at the whole day); the days where everyone was present are not. CROSS JOIN
             // keeps SQLite reading the few days first, not every mark of the school.
-            """
+            $"""
             WITH days AS (
                 SELECT pupil_id, date FROM marks
                 WHERE school_id = @schoolId AND date BETWEEN @from AND @to AND presence <> 'Present' AND vanished_at IS NULL
@@ -25,7 +25,7 @@ internal static class AbsenceRepository
                 SELECT pupil_id, date FROM absences WHERE school_id = @schoolId AND date BETWEEN @from AND @to)
             SELECT m.pupil_id, m.date, m.lesson_no, l.subject, m.presence, m.reason
             FROM days d
-            CROSS JOIN marks m ON m.school_id = @schoolId AND m.pupil_id = d.pupil_id AND m.date = d.date
+            {SqlDialect.OrderedJoin(db)} marks m ON m.school_id = @schoolId AND m.pupil_id = d.pupil_id AND m.date = d.date
             JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id AND p.active = 1
             JOIN lessons l ON l.school_id = m.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
             WHERE m.vanished_at IS NULL
@@ -55,7 +55,7 @@ internal static class AbsenceRepository
     }
 
     public static async Task<DecisionSummary> ApplyAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
         IReadOnlyList<AbsenceDecision> decisions, DateTimeOffset now, TimeSpan grace)
     {
         var summary = new DecisionSummary();
@@ -103,11 +103,11 @@ internal static class AbsenceRepository
     /// told the same day once the journal has them. The writer queues nothing that is already queued or told.
     /// </summary>
     public static async Task QueueOpenAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, IReadOnlyList<DateOnly> dates,
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, IReadOnlyList<DateOnly> dates,
         IReadOnlySet<(string PupilId, DateOnly Date)> justOpened, Polling.Held held, DateTimeOffset now, TimeSpan grace, DecisionSummary summary)
     {
         var open = await db.QueryAsync<(string PupilId, string Date, string FirstSeen)>(
-            "SELECT pupil_id, date, first_seen_at FROM absences WHERE school_id = @schoolId AND state = 'open' AND date IN @dates",
+            $"SELECT pupil_id, date, first_seen_at FROM absences WHERE school_id = @schoolId AND state = 'open' AND date {SqlDialect.In(db, "dates")}",
             new { schoolId, dates = dates.Select(StoreTime.Format).ToList() }, tx).ConfigureAwait(false);
         foreach (var (pupilId, text, firstSeen) in open)
         {

@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Audit;
 
@@ -10,7 +10,7 @@ namespace Connector.Audit;
 /// </summary>
 internal static class AuditLog
 {
-    public static Task RecordAsync(SqliteConnection db, SqliteTransaction tx, AuditEntry entry) => db.ExecuteAsync(
+    public static Task RecordAsync(DbConnection db, DbTransaction tx, AuditEntry entry) => db.ExecuteAsync(
         """
         INSERT INTO audit_log (at, school_id, action, recipient, channel, subject_ids, purpose, reference)
         VALUES (@At, @SchoolId, @Action, @Recipient, @Channel, @SubjectIds, @Purpose, @Reference)

@@ -15,6 +15,12 @@ internal static class BackupCommand
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;
         var database = host.Services.GetRequiredService<ConnectorDatabase>();
+        if (database.Kind == StoreKind.Postgres)
+        {
+            Console.Error.WriteLine($"База данных — PostgreSQL ({database.Path}): копию делает сам сервер, например pg_dump --format=custom --file=connector.dump ИМЯ_БАЗЫ.");
+            return ExitCodes.Configuration;
+        }
+
         var now = host.Services.GetRequiredService<TimeProvider>().GetLocalNow();
         var target = output is null
             ? Path.Combine(Path.GetDirectoryName(database.Path)!, "backups", $"connector-{now.ToString("yyyy-MM-dd-HHmmss", CultureInfo.InvariantCulture)}.db")

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Abstractions.Journals;
 using Connector.Abstractions.Schools;
@@ -112,7 +113,7 @@ internal static class CaseCommand
             return ExitCodes.Ok;
         }, cancellationToken);
 
-    private static async Task<int> WithSchoolAsync(string? home, string schoolId, Func<IHost, SchoolContext, Microsoft.Data.Sqlite.SqliteConnection, Task<int>> work, CancellationToken cancellationToken)
+    private static async Task<int> WithSchoolAsync(string? home, string schoolId, Func<IHost, SchoolContext, DbConnection, Task<int>> work, CancellationToken cancellationToken)
     {
         using var host = InstalledHost.Open(home);
         if (host is null) return ExitCodes.Configuration;

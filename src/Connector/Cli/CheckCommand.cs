@@ -36,9 +36,12 @@ internal static class CheckCommand
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
-            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: the database cannot be opened: {ex.Message}"]);
+            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:{nameof(ConnectorOptions.DataDirectory)}: база данных не открывается ({(ex is UnauthorizedAccessException ? "нет прав" : "ошибка чтения или записи")})"]);
         }
-
+        catch (Npgsql.NpgsqlException ex)
+        {
+            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:Store:ConnectionString: база данных PostgreSQL не открывается: {PostgresProblem(ex)}"]);
+        }
 
         var exit = ExitCodes.Ok;
         foreach (var school in host.Services.GetRequiredService<SchoolRegistry>().All)
@@ -72,4 +75,14 @@ internal static class CheckCommand
 
         return exit;
     }
+
+    /// <summary>What went wrong with the PostgreSQL server, in Russian, without echoing the connection string.</summary>
+    private static string PostgresProblem(Npgsql.NpgsqlException ex) => (ex as Npgsql.PostgresException)?.SqlState switch
+    {
+        "28P01" or "28000" => "сервер не принял имя пользователя или пароль",
+        "3D000" => "такой базы данных на сервере нет; создайте её (CREATE DATABASE) или исправьте Database=",
+        "42501" => "у пользователя нет прав на эту базу данных (нужны права создавать таблицы в ней)",
+        { } state => $"сервер ответил ошибкой {state}",
+        null => "сервер не отвечает по указанному адресу и порту",
+    };
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Abstractions.Schools;
 using Connector.Adapters.Generic.Contacts;
@@ -5,7 +6,6 @@ using Connector.Contacts;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Cli;
 
@@ -32,7 +32,7 @@ internal static class ContactsCommand
     }
 
     /// <summary>Prints what the school's contacts file gives, its rows that cannot be used, and the pupils with an unexplained absence nobody can be told of.</summary>
-    public static async Task DescribeAsync(SqliteConnection db, SchoolContext school, GuardianContactsFile contacts, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task DescribeAsync(DbConnection db, SchoolContext school, GuardianContactsFile contacts, TimeProvider time, CancellationToken cancellationToken)
     {
         if (contacts.PathOf(school) is { } path)
         {

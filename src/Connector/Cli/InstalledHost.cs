@@ -36,12 +36,14 @@ internal static class InstalledHost
 
     /// <summary>
     /// Takes the installation lock for a runner (run, once, demo); null, after one Russian line saying so, when
-    /// another runner holds it. Dispose the result when the runner ends (the system drops it if the process dies).
+    /// another runner holds it. On a PostgreSQL store there is no such lock: the nodes share the work. Dispose the result when the runner ends (the system drops it if the process dies).
     /// </summary>
     public static Store.InstallationLock? LockRunner(IHost host)
     {
         var paths = host.Services.GetRequiredService<ConnectorPaths>();
-        var held = LockRunner(paths.Resolve(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value.DataDirectory));
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConnectorOptions>>().Value;
+        if (options.Store.Kind == Store.StoreKind.Postgres) return Store.InstallationLock.Shared;
+        var held = LockRunner(paths.Resolve(options.DataDirectory));
         if (held is not null) host.Services.GetRequiredService<Delivery.RunnerIdentity>().HoldsInstallationLock = true;
         return held;
     }

@@ -26,7 +26,7 @@ internal sealed partial class ConfigurationValidator(
     IServiceProvider services)
 {
 
-    private static readonly string[] SecretNames = ["password", "apikey", "api_key", "apiid", "token", "secret", "psw"];
+    private static readonly string[] SecretNames = ["password", "apikey", "api_key", "apiid", "token", "secret", "psw", "connectionstring"];
 
     /// <summary>Every problem, global and of each school, one line each.</summary>
     public IReadOnlyList<string> Validate(ConnectorOptions options, EmailOptions email, SmsOptions sms)
@@ -46,8 +46,9 @@ internal sealed partial class ConfigurationValidator(
         problems.AddRange(RawSettings.CheckGlobal(configuration));
         ValidateSecretsAreNotInFiles(problems);
         ValidateDataDirectory(options, problems);
+        ValidateStore(options.Store, problems);
         ValidateEmail(email, problems);
-        ValidateDelivery(options.Delivery, problems);
+        ValidateDelivery(options.Delivery, email, sms, problems);
         ValidateSms(sms, problems);
         problems.AddRange(profiles.Problems);
         // Resolved here, not injected: a broken calendar file then becomes one line naming it, not a failed start-up.
@@ -99,6 +100,29 @@ internal sealed partial class ConfigurationValidator(
         }
 
         return new SettingsReport(problems, schools);
+    }
+
+    private static void ValidateStore(StoreOptions store, List<string> problems)
+    {
+        if (store.Kind != Store.StoreKind.Postgres) return;
+        var at = $"{ConnectorOptions.SectionName}:Store:ConnectionString";
+        if (string.IsNullOrWhiteSpace(store.ConnectionString))
+        {
+            problems.Add($"{at}: не задана для Store:Kind = Postgres; задайте переменную окружения CONNECTOR__Store__ConnectionString (Host=…;Port=5432;Database=…;Username=…;Password=…)");
+            return;
+        }
+
+        try
+        {
+            var parsed = new Npgsql.NpgsqlConnectionStringBuilder(store.ConnectionString);
+            if (string.IsNullOrWhiteSpace(parsed.Host)) problems.Add($"{at}: не указан сервер (Host=…)");
+            if (string.IsNullOrWhiteSpace(parsed.Database)) problems.Add($"{at}: не указана база данных (Database=…)");
+        }
+        catch (ArgumentException)
+        {
+            // The message would echo the string, password and all: say only what form it must have.
+            problems.Add($"{at}: не читается; нужна строка вида Host=…;Port=5432;Database=…;Username=…;Password=…");
+        }
     }
 
     private void ValidateSecretsAreNotInFiles(List<string> problems)
@@ -191,7 +215,7 @@ internal sealed partial class ConfigurationValidator(
         if (sms.TimeoutSeconds is < 1 or > 300) problems.Add($"{section}:TimeoutSeconds: {sms.TimeoutSeconds} вне допустимого диапазона 1–300");
     }
 
-    private static void ValidateDelivery(DeliveryOptions delivery, List<string> problems)
+    private static void ValidateDelivery(DeliveryOptions delivery, EmailOptions email, SmsOptions sms, List<string> problems)
     {
         const string section = $"{ConnectorOptions.SectionName}:Delivery";
         if (delivery.IntervalSeconds is < 5 or > 3600) problems.Add($"{section}:IntervalSeconds: {delivery.IntervalSeconds} вне допустимого диапазона 5–3600");
@@ -199,6 +223,16 @@ internal sealed partial class ConfigurationValidator(
         if (delivery.MaxRetryDelayMinutes is < 1 or > 1440) problems.Add($"{section}:MaxRetryDelayMinutes: {delivery.MaxRetryDelayMinutes} вне допустимого диапазона 1–1440");
         if (delivery.GiveUpAfterHours is < 1 or > 168) problems.Add($"{section}:GiveUpAfterHours: {delivery.GiveUpAfterHours} вне допустимого диапазона 1–168");
         if (delivery.KeepAttemptsDays is < 1 or > 3650) problems.Add($"{section}:KeepAttemptsDays: {delivery.KeepAttemptsDays} вне допустимого диапазона 1–3650");
+        // A claim must outlast the longest send, or another runner would take back a message still on its way.
+        var longestSend = Math.Max(email.Smtp.TimeoutSeconds, sms.Gateway == SmsGatewayKind.None ? 0 : sms.TimeoutSeconds);
+        if (delivery.ClaimLeaseSeconds is < 30 or > 86400)
+        {
+            problems.Add($"{section}:ClaimLeaseSeconds: {delivery.ClaimLeaseSeconds} вне допустимого диапазона 30–86400");
+        }
+        else if (delivery.ClaimLeaseSeconds < 2 * longestSend)
+        {
+            problems.Add($"{section}:ClaimLeaseSeconds: {delivery.ClaimLeaseSeconds} с меньше двух сроков ожидания отправки ({longestSend} с); задайте не меньше {2 * longestSend}");
+        }
     }
 
     private void ValidateSchool(SchoolOptions school, string path, HashSet<string> ids, List<string> problems)

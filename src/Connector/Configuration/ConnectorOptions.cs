@@ -20,6 +20,9 @@ public sealed class ConnectorOptions
     /// <summary>The embedded demo: when enabled, <c>run</c> replays the demo school's weeks on a fast virtual clock.</summary>
     public DemoOptions Demo { get; set; } = new();
 
+    /// <summary>Where the state is kept: SQLite in <see cref="DataDirectory"/>, or a PostgreSQL database.</summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary>How the outbox is delivered.</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 

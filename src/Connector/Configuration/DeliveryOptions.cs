@@ -20,4 +20,12 @@ public sealed class DeliveryOptions
     /// over the last minute; the message itself, its attempt count and last error, and the audit log stay.
     /// </summary>
     public int KeepAttemptsDays { get; set; } = 90;
+
+    /// <summary>
+    /// How long a runner's claim on a message keeps it from every other runner. A message a runner claimed and did
+    /// not record (it died, or its node did) is taken back by another once the claim ran out, and sent again where the
+    /// channel cannot say whether it has it. Longer than a send can take; on one machine the installation lock lets a
+    /// restarted runner take back its predecessor's claims at once.
+    /// </summary>
+    public int ClaimLeaseSeconds { get; set; } = 900;
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using Connector.Abstractions.Schools;
 using Connector.Adapters.Generic.Contacts;
@@ -5,7 +6,6 @@ using Connector.Configuration;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Contacts;
 
@@ -52,7 +52,7 @@ internal sealed class GuardianContactsFile(ConnectorPaths paths)
     }
 
     /// <summary>Records the file's consents and refusals, for every channel, unless a consent was recorded otherwise.</summary>
-    public static async Task SaveConsentsAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, IReadOnlyList<FileConsent> consents, DateTimeOffset now)
+    public static async Task SaveConsentsAsync(DbConnection db, DbTransaction tx, string schoolId, IReadOnlyList<FileConsent> consents, DateTimeOffset now)
     {
         foreach (var consent in consents)
         {

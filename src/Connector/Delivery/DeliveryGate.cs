@@ -1,10 +1,10 @@
+using System.Data.Common;
 using Connector.Abstractions.Schools;
 using Connector.Notifier.Email;
 using Connector.Notifier.Sms;
 using Connector.Schools;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Connector.Delivery;
@@ -32,24 +32,24 @@ internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOpt
     public int PerMinute(ChannelKind channel) => channel == ChannelKind.Sms ? sms.Value.MessagesPerMinute : email.Value.MessagesPerMinute;
 
     /// <summary>How many messages went through the channel in the minute before <paramref name="now"/>, from every school.</summary>
-    public static Task<int> SentInLastMinuteAsync(SqliteConnection db, ChannelKind channel, DateTimeOffset now) => db.ExecuteScalarAsync<int>(
+    public static Task<int> SentInLastMinuteAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) => db.ExecuteScalarAsync<int>(
         """
         SELECT COUNT(*) FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id
         WHERE o.channel = @channel AND a.attempted_at > @since AND a.attempted_at <= @now
         """,
         new { channel = channel.ToString(), since = StoreTime.Format(now.AddMinutes(-1)), now = StoreTime.Format(now) });
 
-    public static async Task<bool> IsPausedAsync(SqliteConnection db, ChannelKind channel, DateTimeOffset now) =>
+    public static async Task<bool> IsPausedAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) =>
         await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM channel_pauses WHERE channel = @channel AND paused_until > @now",
             new { channel = channel.ToString(), now = StoreTime.Format(now) }).ConfigureAwait(false) > 0;
 
-    public static Task PauseAsync(SqliteConnection db, SqliteTransaction tx, ChannelKind channel, DateTimeOffset until, string reason, DateTimeOffset now) => db.ExecuteAsync(
+    public static Task PauseAsync(DbConnection db, DbTransaction tx, ChannelKind channel, DateTimeOffset until, string reason, DateTimeOffset now) => db.ExecuteAsync(
         """
         INSERT INTO channel_pauses (channel, paused_until, reason, since) VALUES (@channel, @until, @reason, @now)
         ON CONFLICT (channel) DO UPDATE SET paused_until = excluded.paused_until, reason = excluded.reason
         """,
         new { channel = channel.ToString(), until = StoreTime.Format(until), reason, now = StoreTime.Format(now) }, tx);
 
-    public static Task ResumeAsync(SqliteConnection db, SqliteTransaction tx, ChannelKind channel) =>
+    public static Task ResumeAsync(DbConnection db, DbTransaction tx, ChannelKind channel) =>
         db.ExecuteAsync("DELETE FROM channel_pauses WHERE channel = @channel", new { channel = channel.ToString() }, tx);
 }

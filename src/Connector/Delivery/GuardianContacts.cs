@@ -1,12 +1,12 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Delivery;
 
 /// <summary>Reads a guardian's contacts and opt-outs from the store.</summary>
 internal static class GuardianContacts
 {
-    public static async Task<GuardianContact?> LoadAsync(SqliteConnection db, SqliteTransaction? tx, string schoolId, string guardianId)
+    public static async Task<GuardianContact?> LoadAsync(DbConnection db, DbTransaction? tx, string schoolId, string guardianId)
     {
         var row = await db.QueryFirstOrDefaultAsync<(string? Email, string? Phone, string? Preferred)?>(
             "SELECT email, phone, preferred_channel FROM guardians WHERE school_id = @schoolId AND guardian_id = @guardianId",

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Connector.Abstractions.Notifications;
 using Connector.Abstractions.Schools;
 using Connector.Configuration;
@@ -31,6 +32,8 @@ internal sealed class OutboxDispatcher(
 {
     private const int BatchSize = 500;
 
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.Delivery.ClaimLeaseSeconds);
+
     // When send attempts past Delivery:KeepAttemptsDays were last removed: at most once an hour, by whichever run comes.
     private long nextPruneTicks;
 
@@ -38,6 +41,7 @@ internal sealed class OutboxDispatcher(
     {
         var school = schools.Get(schoolId);
         var run = new DeliveryRun();
+        await database.HoldPresenceAsync(runner.Id, cancellationToken).ConfigureAwait(false);
         await PruneAttemptsAsync(cancellationToken).ConfigureAwait(false);
         await RecoverInterruptedAsync(school, run, cancellationToken).ConfigureAwait(false);
 
@@ -122,7 +126,7 @@ internal sealed class OutboxDispatcher(
                 UPDATE outbox SET state = 'sending', claimed_by = @me, claimed_until = @until, last_attempt_at = @at
                 WHERE id = @Id AND state = 'pending'
                 """,
-                new { message.Id, me = runner.Id, until = StoreTime.Format(now + RunnerIdentity.Lease), at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                new { message.Id, me = runner.Id, until = StoreTime.Format(now + Lease), at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
             if (claimed == 0) return null;
 
             var composed = await composer.ComposeAsync(db, tx, school, message, school.LocalDate(now), now).ConfigureAwait(false);
@@ -240,7 +244,7 @@ internal sealed class OutboxDispatcher(
     }
 
     /// <summary>Closes the message as failed and queues it on the next channel the policy allows, if any.</summary>
-    private async Task FailAndFallBackAsync(Microsoft.Data.Sqlite.SqliteConnection db, Microsoft.Data.Sqlite.SqliteTransaction tx, SchoolContext school, OutboxMessage message, string detail, DateTimeOffset now)
+    private async Task FailAndFallBackAsync(DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, string detail, DateTimeOffset now)
     {
         var next = await OutboxWriter.QueueFallbackAsync(db, tx, school.Id, school.Options.DefaultChannel, routing, message, now).ConfigureAwait(false);
         await db.ExecuteAsync("UPDATE outbox SET state = 'failed', closed_at = @at, last_error = @error WHERE id = @Id",
@@ -272,19 +276,26 @@ internal sealed class OutboxDispatcher(
     private async Task RecoverInterruptedAsync(SchoolContext school, DeliveryRun run, CancellationToken cancellationToken)
     {
         List<OutboxMessage> stuck;
+        var liveness = database.Kind == StoreKind.Postgres;
+        var now0 = StoreTime.Format(time.GetUtcNow());
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
             stuck = (await db.QueryAsync<OutboxMessage>(
                 $"""
                 SELECT {OutboxMessage.Columns} FROM outbox
                 WHERE school_id = @schoolId AND state = 'sending' AND COALESCE(claimed_by, '') <> @me
-                    AND (@exclusive = 1 OR claimed_until IS NULL OR claimed_until < @now)
+                    AND (@exclusive = 1 OR claimed_until IS NULL OR claimed_until < @now OR (@liveness = 1 AND claimed_by <> 'unknown'))
                 """,
-                new { schoolId = school.Id, me = runner.Id, exclusive = runner.HoldsInstallationLock ? 1 : 0, now = StoreTime.Format(time.GetUtcNow()) }).ConfigureAwait(false)).ToList();
+                new { schoolId = school.Id, me = runner.Id, exclusive = runner.HoldsInstallationLock ? 1 : 0, liveness = liveness ? 1 : 0, now = now0 }).ConfigureAwait(false)).ToList();
         }
 
         foreach (var message in stuck)
         {
+            // On PostgreSQL a claim whose lease still runs is taken back only from a runner that is gone (its
+            // presence lock is free): a node killed mid-send hands its messages over at once, a live one keeps them.
+            var leased = !runner.HoldsInstallationLock && message.ClaimedUntil is { } until && string.CompareOrdinal(until, now0) >= 0;
+            if (leased && (!liveness || await database.IsPresentAsync(message.ClaimedBy!, cancellationToken).ConfigureAwait(false))) continue;
+
             var channel = routing.Channel(message.Channel);
             var answer = channel is null || message.Address is null ? PriorHandover.NotAccepted
                 : await channel.WasAcceptedAsync(message.IdempotencyKey, message.Address, cancellationToken).ConfigureAwait(false);
@@ -297,7 +308,7 @@ internal sealed class OutboxDispatcher(
                     UPDATE outbox SET claimed_by = @me, claimed_until = @until, interruptions = interruptions + 1
                     WHERE id = @Id AND state = 'sending' AND COALESCE(claimed_by, '') = COALESCE(@ClaimedBy, '')
                     """,
-                    new { message.Id, me = runner.Id, until = StoreTime.Format(now + RunnerIdentity.Lease), message.ClaimedBy }, tx).ConfigureAwait(false);
+                    new { message.Id, me = runner.Id, until = StoreTime.Format(now + Lease), message.ClaimedBy }, tx).ConfigureAwait(false);
                 if (mine == 0) return false;
                 switch (answer)
                 {

@@ -1,7 +1,7 @@
+using System.Data.Common;
 using Connector.Abstractions.Schools;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Delivery;
 
@@ -17,7 +17,7 @@ internal static class OutboxWriter
     public const string Digest = "digest";
 
     /// <summary>Queues the day's digest to a staff member by e-mail.</summary>
-    public static Task QueueDigestAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string staffId, DateOnly date, DateTimeOffset now) =>
+    public static Task QueueDigestAsync(DbConnection db, DbTransaction tx, string schoolId, string staffId, DateOnly date, DateTimeOffset now) =>
         InsertRowAsync(db, tx, Key(Digest, schoolId, $"staff-{staffId}", date, nameof(ChannelKind.Email), null), schoolId, Digest, StaffRecipient(staffId), date,
             nameof(ChannelKind.Email), null, "pending", now, now, null, null);
 
@@ -30,7 +30,7 @@ internal static class OutboxWriter
     /// message of their own. Returns how many were queued and how many guardians cannot be reached.
     /// </summary>
     public static async Task<(int Queued, int Unreachable, bool HasGuardians)> QueueAbsenceAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
         string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
     {
         var guardians = (await db.QueryAsync<string>(
@@ -85,7 +85,7 @@ internal static class OutboxWriter
     }
 
     /// <summary>Queues a correction to each guardian who was told about <paramref name="pupilId"/>'s absence that day, on the channel they were told by.</summary>
-    public static async Task<int> QueueCorrectionAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
+    public static async Task<int> QueueCorrectionAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
     {
         var told = (await db.QueryAsync<(string GuardianId, string Channel, string? PupilIds)>(
             "SELECT guardian_id, channel, pupil_ids FROM outbox WHERE school_id = @schoolId AND date = @date AND kind = @Absence AND state = 'sent'",
@@ -107,7 +107,7 @@ internal static class OutboxWriter
     /// tried yet. Returns the channel, or null when none is left.
     /// </summary>
     public static async Task<ChannelKind?> QueueFallbackAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, OutboxMessage failed, DateTimeOffset now)
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, OutboxMessage failed, DateTimeOffset now)
     {
         var tried = (await db.QueryAsync<string>(
                 """
@@ -131,7 +131,7 @@ internal static class OutboxWriter
         $"{kind}:{schoolId}:{guardianId}:{StoreTime.Format(date)}:{channel?.ToLowerInvariant() ?? "none"}{(onlyPupil is null ? "" : ":" + onlyPupil)}";
 
     private static async Task<bool> InsertAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, string kind, string guardianId,
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, string kind, string guardianId,
         DateOnly date, string? onlyPupil, DateTimeOffset notBefore, DateTimeOffset now, IReadOnlyCollection<ChannelKind> tried, long? fallbackOf)
     {
         var contact = await GuardianContacts.LoadAsync(db, tx, schoolId, guardianId).ConfigureAwait(false);
@@ -151,11 +151,12 @@ internal static class OutboxWriter
     }
 
     private static Task InsertRowAsync(
-        SqliteConnection db, SqliteTransaction tx, string key, string schoolId, string kind, string guardianId, DateOnly date, string? channel,
+        DbConnection db, DbTransaction tx, string key, string schoolId, string kind, string guardianId, DateOnly date, string? channel,
         string? onlyPupil, string state, DateTimeOffset notBefore, DateTimeOffset now, string? error, long? fallbackOf) => db.ExecuteAsync(
         """
-        INSERT OR IGNORE INTO outbox (idempotency_key, school_id, kind, guardian_id, date, channel, only_pupil_id, state, not_before, created_at, last_error, closed_at, fallback_of)
+        INSERT INTO outbox (idempotency_key, school_id, kind, guardian_id, date, channel, only_pupil_id, state, not_before, created_at, last_error, closed_at, fallback_of)
         VALUES (@key, @schoolId, @kind, @guardianId, @date, @channel, @onlyPupil, @state, @notBefore, @at, @error, CASE WHEN @state = 'unreachable' THEN @at END, @fallbackOf)
+        ON CONFLICT DO NOTHING
         """,
         new { key, schoolId, kind, guardianId, date = StoreTime.Format(date), channel, onlyPupil, state, notBefore = StoreTime.Format(notBefore), at = StoreTime.Format(now), error, fallbackOf },
         tx);

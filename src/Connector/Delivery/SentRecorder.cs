@@ -1,8 +1,8 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Audit;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Delivery;
 
@@ -17,7 +17,7 @@ internal sealed class SentRecorder
     };
 
     public async Task MarkSentAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, OutboxMessage message, string address,
+        DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message, string address,
         IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
     {
         var at = StoreTime.Format(now);
@@ -56,14 +56,14 @@ internal sealed class SentRecorder
     /// Audits the interrupted send of a message the channel cannot vouch for (SMTP, SMS.ru): the server may have
     /// taken it before the process died, so the resend that follows may be a second copy, and both are in the log.
     /// </summary>
-    public Task AuditPossiblySentAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, OutboxMessage message, IReadOnlyList<string> pupilIds, DateTimeOffset now) =>
+    public Task AuditPossiblySentAsync(DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message, IReadOnlyList<string> pupilIds, DateTimeOffset now) =>
         AuditLog.RecordAsync(db, tx, new AuditEntry(
             now, schoolId, $"{message.Kind}-notice.possibly-sent",
             message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
             pupilIds, Purposes[message.Kind] + "; отправка прервана, канал не может подтвердить доставку, сообщение отправляется повторно", message.IdempotencyKey));
 
     /// <summary>The lessons missed without a valid reason of the pupils a recovered message covered.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string date, string? pupilIds)
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(DbConnection db, DbTransaction tx, string schoolId, string date, string? pupilIds)
     {
         var result = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var pupilId in (pupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))

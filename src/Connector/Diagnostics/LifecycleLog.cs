@@ -16,16 +16,16 @@ namespace Connector.Diagnostics;
 internal sealed class LifecycleLog(
     IHostApplicationLifetime lifetime,
     ConnectorPaths paths,
-    IOptions<ConnectorOptions> options,
     IOptions<EmailOptions> email,
     IOptions<SmsOptions> sms,
     SchoolRegistry schools,
+    Store.ConnectorDatabase database,
     ILogger<LifecycleLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() => Log.ServiceStarted(
-            logger, Version, paths.Home, $"SQLite {Path.Combine(paths.Resolve(options.Value.DataDirectory), Store.ConnectorDatabase.FileName)}",
+            logger, Version, paths.Home, database.Kind == Store.StoreKind.Postgres ? database.Path : $"SQLite {database.Path}",
             string.Join(", ", schools.All.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => $"{s.Id} ({s.Ref.AdapterKind}, {s.TimeZone.Id})")),
             Channels()));
         lifetime.ApplicationStopped.Register(() => Log.ServiceStopped(logger, Version));

@@ -1,10 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Abstractions.Schools;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Digest;
 
@@ -16,7 +16,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
 {
     private static readonly StaffRole[] SchoolWide = [StaffRole.SocialPedagogue, StaffRole.DeputyDirector, StaffRole.Director, StaffRole.Psychologist];
 
-    public async Task<DigestModel> BuildAsync(SqliteConnection db, SqliteTransaction? tx, SchoolContext school, StaffMember staff, DateOnly today, DateTimeOffset now)
+    public async Task<DigestModel> BuildAsync(DbConnection db, DbTransaction? tx, SchoolContext school, StaffMember staff, DateOnly today, DateTimeOffset now)
     {
         var wholeSchool = staff.Roles.Any(SchoolWide.Contains);
         var classes = wholeSchool ? null : staff.Classes.ToList();
@@ -36,7 +36,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             now = StoreTime.Format(now),
         });
         args.Add("classes", classes ?? []);
-        var inScope = classes is null ? "1 = 1" : "p.class_name IN @classes";
+        var inScope = classes is null ? "1 = 1" : $"p.class_name {SqlDialect.In(db, "classes")}";
         var profile = profiles.Get(school.Ref.ProfileId);
 
         var absences = (await db.QueryAsync<(string FullName, string ClassName, long Lessons, long Unexplained, long Unexcused)>(
@@ -77,7 +77,7 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
             WHERE a.school_id = @schoolId AND a.date IN (@prev, @today) AND a.state <> 'explained' AND {inScope}
                 AND NOT EXISTS (SELECT 1 FROM pupil_guardians pg WHERE pg.school_id = a.school_id AND pg.pupil_id = a.pupil_id)
-            GROUP BY p.pupil_id ORDER BY p.class_name, p.full_name
+            GROUP BY p.school_id, p.pupil_id ORDER BY p.class_name, p.full_name
             """, args, tx).ConfigureAwait(false))
             .Select(r => new UnreachableRow(r.Pupil, r.ClassName, "представитель не указан", "ни журнал, ни файл контактов не называют ни одного представителя")));
 

@@ -1,8 +1,8 @@
+using System.Data.Common;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Escalation;
 
@@ -14,7 +14,7 @@ namespace Connector.Escalation;
 internal static class CaseRepository
 {
     /// <summary>Opens a case for each new breach that calls for one; a case of a lower level of the same pupil is closed into it.</summary>
-    public static async Task<int> OpenAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, IReadOnlyList<NewBreach> breaches, DateOnly today, DateTimeOffset now)
+    public static async Task<int> OpenAsync(DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, IReadOnlyList<NewBreach> breaches, DateOnly today, DateTimeOffset now)
     {
         var opened = 0;
         foreach (var breach in breaches.Where(b => b.Level.OpensCase).OrderBy(b => b.Level.Rank))
@@ -49,7 +49,7 @@ internal static class CaseRepository
     /// case's current step gives way ("superseded") to the profile's deregistration step, due by its own deadline
     /// from today. A case already at that step is left as it is. Returns how many cases were proposed.
     /// </summary>
-    public static async Task<int> ProposeDeregistrationAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, DateOnly today)
+    public static async Task<int> ProposeDeregistrationAsync(DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, DateOnly today)
     {
         if (profile.Deregistration is not { } rule) return 0;
         var open = (await db.QueryAsync<(long Id, string PupilId, string OpenedOn, long Studying, string? BirthDate)>(
@@ -95,7 +95,7 @@ internal static class CaseRepository
     /// Records the outcome of the case's current step and opens the next; returns the next step, or null when the
     /// ladder is done. Recording the deregistration step closes the case: the pupil is off the register.
     /// </summary>
-    public static async Task<CaseStep?> RecordAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, long caseId, string outcome, string by, DateOnly today, DateTimeOffset now)
+    public static async Task<CaseStep?> RecordAsync(DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, long caseId, string outcome, string by, DateOnly today, DateTimeOffset now)
     {
         var (levelId, seq, stepId) = await db.QuerySingleAsync<(string, long, string)>(
             "SELECT c.level_id, s.seq, s.step_id FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending' WHERE c.id = @caseId",
@@ -114,7 +114,7 @@ internal static class CaseRepository
         return next;
     }
 
-    public static Task CloseAsync(SqliteConnection db, SqliteTransaction tx, long caseId, string reason, DateTimeOffset now) => db.ExecuteAsync(
+    public static Task CloseAsync(DbConnection db, DbTransaction tx, long caseId, string reason, DateTimeOffset now) => db.ExecuteAsync(
         "UPDATE cases SET state = 'closed', closed_at = @at, closed_reason = @reason WHERE id = @caseId AND state = 'open'",
         new { caseId, reason, at = StoreTime.Format(now) }, tx);
 
@@ -126,7 +126,7 @@ internal static class CaseRepository
     public static DateOnly DueDate(SchoolCalendar calendar, LadderStep step, DateOnly from) =>
         step.Unit == DeadlineUnit.CalendarDays ? from.AddDays(step.Deadline) : calendar.AddWorkingDays(from, step.Deadline);
 
-    private static async Task<CaseStep?> AddStepAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, RuleProfile profile, long caseId, string levelId, int seq, DateOnly from)
+    private static async Task<CaseStep?> AddStepAsync(DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, long caseId, string levelId, int seq, DateOnly from)
     {
         var steps = StepsFor(profile, levelId);
         if (seq >= steps.Count) return null;

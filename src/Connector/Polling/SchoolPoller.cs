@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Connector.Absences;
 using Connector.Abstractions.Attendance;
 using Connector.Abstractions.Journals;
@@ -8,7 +9,6 @@ using Connector.Thresholds;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -284,7 +284,7 @@ internal sealed class SchoolPoller(
     /// Records a quarantine, or clears the source's one when the read is good. A loss that stayed exactly the same
     /// for ConfirmLossMinutes is the journal's truth, not a bad read: it is accepted (null) and logged.
     /// </summary>
-    private async Task<ReadQuarantine?> ConfirmAsync(SqliteConnection db, SqliteTransaction tx, SchoolContext school, ReadQuarantine? verdict, string source, DateTimeOffset now)
+    private async Task<ReadQuarantine?> ConfirmAsync(DbConnection db, DbTransaction tx, SchoolContext school, ReadQuarantine? verdict, string source, DateTimeOffset now)
     {
         if (verdict is null)
         {

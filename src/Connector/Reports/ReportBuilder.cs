@@ -1,9 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Reports;
 
@@ -16,7 +16,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
 {
     private static readonly CultureInfo Russian = CultureInfo.GetCultureInfo("ru-RU");
 
-    public async Task<Report> BuildAsync(SqliteConnection db, SchoolContext school, Period period, PeriodKind kind)
+    public async Task<Report> BuildAsync(DbConnection db, SchoolContext school, Period period, PeriodKind kind)
     {
         var profile = profiles.Get(school.Ref.ProfileId);
         var counts = (await BreachRepository.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
@@ -48,7 +48,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
         level == PeriodKind.SchoolYear || (report == PeriodKind.Quarter ? level == PeriodKind.Quarter : level is PeriodKind.Month or PeriodKind.ReportingPeriod);
 
     /// <summary>Baley's «ОТЧЕТ мониторинга учета» (000, приложение), used by every profile without a form of its own.</summary>
-    private static async Task<ReportTable> MonitoringAsync(SqliteConnection db, SchoolContext school, RuleProfile profile, Period period,
+    private static async Task<ReportTable> MonitoringAsync(DbConnection db, SchoolContext school, RuleProfile profile, Period period,
         IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
     {
         var rows = new List<IReadOnlyList<string>>();
@@ -83,7 +83,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     }
 
     /// <summary>Tolyatti's forms № 1 (not started) and № 2 (over 50 %) (004, формы).</summary>
-    private static async Task<IReadOnlyList<ReportTable>> TolyattiFormsAsync(SqliteConnection db, SchoolContext school, Period period,
+    private static async Task<IReadOnlyList<ReportTable>> TolyattiFormsAsync(DbConnection db, SchoolContext school, Period period,
         IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
     {
         var tables = new List<ReportTable>();
@@ -109,7 +109,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     }
 
     /// <summary>Krasnodar's quarterly effectiveness (003 §VII): attendance of the red-zone pupils; 85 % or more is positive.</summary>
-    private static async Task<ReportTable> KrasnodarEffectivenessAsync(SqliteConnection db, SchoolContext school, Period period,
+    private static async Task<ReportTable> KrasnodarEffectivenessAsync(DbConnection db, SchoolContext school, Period period,
         IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
     {
         var onRecord = (await db.QueryAsync<string>(
@@ -129,7 +129,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
             [("№", 6), ("ФИО", 32), ("Класс", 8), ("Посещаемость за период", 18), ("Динамика", 26)], rows);
     }
 
-    private static async Task<(int NoReason, int Unexcused)> ReasonsAsync(SqliteConnection db, string schoolId, string pupilId, Period period)
+    private static async Task<(int NoReason, int Unexcused)> ReasonsAsync(DbConnection db, string schoolId, string pupilId, Period period)
     {
         var rows = (await db.QueryAsync<(string Reason, long Count)>(
             """
@@ -143,7 +143,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     }
 
     /// <summary>The steps done in the pupil's cases, and where the latest case stands.</summary>
-    private static async Task<(string Measures, string Result)> MeasuresAsync(SqliteConnection db, string schoolId, string pupilId)
+    private static async Task<(string Measures, string Result)> MeasuresAsync(DbConnection db, string schoolId, string pupilId)
     {
         var steps = (await db.QueryAsync<(string Name, string? Outcome, string Due, string State)>(
             """

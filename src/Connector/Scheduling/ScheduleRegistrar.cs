@@ -32,7 +32,7 @@ internal sealed class ScheduleRegistrar(
             if (mode.Mode != ScheduleMode.Live) continue;
             foreach (var trigger in SchoolSchedule.Triggers(school, options.Value.Delivery, time.GetUtcNow()))
             {
-                await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+                await PlaceAsync(scheduler, trigger, cancellationToken).ConfigureAwait(false);
             }
 
             Log.Scheduled(logger, school.Id, school.Ref.TimeZone, school.Options.PollIntervalMinutes,
@@ -41,6 +41,24 @@ internal sealed class ScheduleRegistrar(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Puts the trigger in, or replaces the one already there: in a cluster the first node to start stores every
+    /// school's triggers, and each node that starts after it (with the same settings) replaces them with its own.
+    /// </summary>
+    private static async Task PlaceAsync(IScheduler scheduler, ITrigger trigger, CancellationToken cancellationToken)
+    {
+        if (await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken).ConfigureAwait(false) is not null) return;
+        try
+        {
+            await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another node stored it between the two calls.
+            await scheduler.RescheduleJob(trigger.Key, trigger, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }
 
 /// <summary>Whether Quartz's own triggers drive the jobs (the service) or a replay does (the demo).</summary>

@@ -1,7 +1,8 @@
+using System.Data.Common;
 using Connector.Abstractions.Attendance;
 using Connector.Polling;
 using Dapper;
-using Microsoft.Data.Sqlite;
+using System.Data;
 
 namespace Connector.Store;
 
@@ -22,7 +23,7 @@ internal static class AttendanceRepository
     /// <paramref name="compareEveryLesson"/> compares every lesson as before the hashes: the tests' reference.
     /// </remarks>
     public static async Task<(int Marks, int Lessons)> ApplyAsync(
-        SqliteConnection db, SqliteTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now, TimeSpan confirmVanished,
+        DbConnection db, DbTransaction tx, string schoolId, AttendanceSnapshot snapshot, Held held, DateTimeOffset now, TimeSpan confirmVanished,
         bool compareEveryLesson = false)
     {
         var at = StoreTime.Format(now);
@@ -148,32 +149,40 @@ internal static class AttendanceRepository
     }
 
     /// <summary>The changed marks, written by one prepared statement (a first poll writes a whole window: tens of thousands of rows a school).</summary>
-    private static async Task WriteMarksAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, string at, List<MarkRow> rows)
+    private static async Task WriteMarksAsync(DbConnection db, DbTransaction tx, string schoolId, string at, List<MarkRow> rows)
     {
         if (rows.Count == 0) return;
         await using var command = db.CreateCommand();
         command.Transaction = tx;
         command.CommandText = """
             INSERT INTO marks (school_id, pupil_id, date, lesson_no, presence, reason, source_code, recorded_at, first_seen_at, changed_at)
-            VALUES ($school, $pupil, $date, $lesson, $presence, $reason, $code, $recorded, $at, $at)
+            VALUES (@school, @pupil, @date, @lesson, @presence, @reason, @code, @recorded, @at, @at)
             ON CONFLICT (school_id, pupil_id, date, lesson_no) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
                 source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at, vanished_at = NULL
             """;
-        command.Parameters.AddWithValue("$school", schoolId);
-        command.Parameters.AddWithValue("$at", at);
-        var pupil = command.Parameters.Add("$pupil", SqliteType.Text);
-        var date = command.Parameters.Add("$date", SqliteType.Text);
-        var lesson = command.Parameters.Add("$lesson", SqliteType.Integer);
-        var presence = command.Parameters.Add("$presence", SqliteType.Text);
-        var reason = command.Parameters.Add("$reason", SqliteType.Text);
-        var code = command.Parameters.Add("$code", SqliteType.Text);
-        var recorded = command.Parameters.Add("$recorded", SqliteType.Text);
+        DbParameter Parameter(string name, DbType type, object? value = null)
+        {
+            var parameter = command.CreateParameter();
+            (parameter.ParameterName, parameter.DbType, parameter.Value) = (name, type, value ?? DBNull.Value);
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+
+        Parameter("school", DbType.String, schoolId);
+        Parameter("at", DbType.String, at);
+        var pupil = Parameter("pupil", DbType.String);
+        var date = Parameter("date", DbType.String);
+        var lesson = Parameter("lesson", DbType.Int64);
+        var presence = Parameter("presence", DbType.String);
+        var reason = Parameter("reason", DbType.String);
+        var code = Parameter("code", DbType.String);
+        var recorded = Parameter("recorded", DbType.String);
         command.Prepare();
         foreach (var row in rows)
         {
-            (pupil.Value, date.Value, lesson.Value, presence.Value, reason.Value, code.Value) = (row.PupilId, row.Date, row.LessonNo, row.Presence, row.Reason, row.SourceCode);
+            (pupil.Value, date.Value, lesson.Value, presence.Value, reason.Value, code.Value) = (row.PupilId, row.Date, (long)row.LessonNo, row.Presence, row.Reason, row.SourceCode);
             recorded.Value = (object?)row.RecordedAt ?? DBNull.Value;
-            command.ExecuteNonQuery(); // SQLite is synchronous underneath: the async call only adds a task per row
+            command.ExecuteNonQuery(); // SQLite is synchronous underneath: the async call would only add a task per row
         }
     }
 
@@ -194,7 +203,7 @@ internal static class AttendanceRepository
     }
 
     /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
-    public static async Task<StoredWindow> LoadWindowAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, DateOnly from, DateOnly to)
+    public static async Task<StoredWindow> LoadWindowAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly from, DateOnly to)
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };
         var lessons = (await db.QueryAsync<(string ClassName, string Date, long Number)>(

@@ -10,9 +10,15 @@ internal sealed class InstallationLock : IDisposable
 {
     public const string FileName = "connector.lock";
 
-    private readonly FileStream stream;
+    private readonly FileStream? stream;
 
-    private InstallationLock(FileStream stream) => this.stream = stream;
+    private InstallationLock(FileStream? stream) => this.stream = stream;
+
+    /// <summary>
+    /// No lock: on a PostgreSQL store several runners (nodes) share the installation by design, each school's work on
+    /// one of them at a time, and a message is claimed by one runner with a lease (README, "Beyond one machine").
+    /// </summary>
+    public static InstallationLock Shared { get; } = new(null);
 
     /// <summary>Takes the lock, or returns null when another process holds it.</summary>
     public static InstallationLock? TryAcquire(string dataDirectory)
@@ -32,5 +38,5 @@ internal sealed class InstallationLock : IDisposable
         }
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose() => stream?.Dispose();
 }

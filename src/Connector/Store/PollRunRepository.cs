@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Store;
 
@@ -26,7 +26,7 @@ internal static class PollRunRepository
         string SchoolId, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, PollOutcome Outcome, string? Failure, string? Detail,
         int ChangedMarks, int FailuresInRow, DateTimeOffset? LastOkAt);
 
-    public static Task StartAsync(SqliteConnection db, string schoolId, DateTimeOffset now) => db.ExecuteAsync(
+    public static Task StartAsync(DbConnection db, string schoolId, DateTimeOffset now) => db.ExecuteAsync(
         """
         INSERT INTO poll_runs (school_id, started_at, outcome) VALUES (@schoolId, @now, 'running')
         ON CONFLICT (school_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL, outcome = 'running'
@@ -34,7 +34,7 @@ internal static class PollRunRepository
         new { schoolId, now = StoreTime.Format(now) });
 
     /// <summary>Records how the poll ended, counting failures in a row (back to 0 after a success).</summary>
-    public static Task FinishAsync(SqliteConnection db, string schoolId, DateTimeOffset now, PollOutcome outcome, int changedMarks, string? failure = null, string? detail = null)
+    public static Task FinishAsync(DbConnection db, string schoolId, DateTimeOffset now, PollOutcome outcome, int changedMarks, string? failure = null, string? detail = null)
     {
         var failed = outcome is PollOutcome.Failed or PollOutcome.Crashed;
         return db.ExecuteAsync(
@@ -52,7 +52,7 @@ internal static class PollRunRepository
     /// The date absences are decided from: the school-local date of the first poll that decided, set to
     /// <paramref name="today"/> by that poll (in its transaction, so a poll that does not commit sets nothing).
     /// </summary>
-    public static async Task<DateOnly> DecidesFromAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, DateOnly today)
+    public static async Task<DateOnly> DecidesFromAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly today)
     {
         // The poll's row is there: StartAsync wrote it before the read.
         await db.ExecuteAsync("UPDATE poll_runs SET decides_from = COALESCE(decides_from, @today) WHERE school_id = @schoolId",
@@ -61,7 +61,7 @@ internal static class PollRunRepository
             "SELECT decides_from FROM poll_runs WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false) ?? StoreTime.Format(today));
     }
 
-    public static async Task<Stored?> GetAsync(SqliteConnection db, string schoolId)
+    public static async Task<Stored?> GetAsync(DbConnection db, string schoolId)
     {
         var row = await db.QuerySingleOrDefaultAsync<(string Started, string? Finished, string Outcome, string? Failure, string? Detail, long Changed, long InRow, string? LastOk)?>(
             "SELECT started_at, finished_at, outcome, failure, detail, changed_marks, failures_in_row, last_ok_at FROM poll_runs WHERE school_id = @schoolId",

@@ -1,13 +1,13 @@
+using System.Data.Common;
 using Connector.Abstractions.Schools;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Store;
 
 /// <summary>Pupils and guardians as last read from the journal.</summary>
 internal static class RosterRepository
 {
-    public static async Task<bool> NeedsSyncAsync(SqliteConnection db, string schoolId, DateOnly localDate)
+    public static async Task<bool> NeedsSyncAsync(DbConnection db, string schoolId, DateOnly localDate)
     {
         var last = await db.ExecuteScalarAsync<string?>(
             "SELECT local_date FROM roster_syncs WHERE school_id = @schoolId", new { schoolId }).ConfigureAwait(false);
@@ -15,7 +15,7 @@ internal static class RosterRepository
     }
 
     /// <summary>The active pupils and the guardians with a contact, as the last accepted roster had them.</summary>
-    public static async Task<Polling.StoredRoster> LoadStoredAsync(SqliteConnection db, SqliteTransaction tx, string schoolId)
+    public static async Task<Polling.StoredRoster> LoadStoredAsync(DbConnection db, DbTransaction tx, string schoolId)
     {
         var pupils = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId AND active = 1", new { schoolId }, tx).ConfigureAwait(false))
             .ToHashSet(StringComparer.Ordinal);
@@ -26,7 +26,7 @@ internal static class RosterRepository
     }
 
     /// <summary>Whether any of <paramref name="pupilIds"/> is a pupil the store does not know.</summary>
-    public static async Task<bool> HasUnknownAsync(SqliteConnection db, string schoolId, IEnumerable<string> pupilIds)
+    public static async Task<bool> HasUnknownAsync(DbConnection db, string schoolId, IEnumerable<string> pupilIds)
     {
         var known = (await db.QueryAsync<string>("SELECT pupil_id FROM pupils WHERE school_id = @schoolId", new { schoolId }).ConfigureAwait(false))
             .ToHashSet(StringComparer.Ordinal);
@@ -34,7 +34,7 @@ internal static class RosterRepository
     }
 
     /// <summary>Replaces the school's roster. Pupils the journal no longer lists are kept but marked inactive.</summary>
-    public static async Task SaveAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, Roster roster, DateTimeOffset now, DateOnly localDate)
+    public static async Task SaveAsync(DbConnection db, DbTransaction tx, string schoolId, Roster roster, DateTimeOffset now, DateOnly localDate)
     {
         var at = StoreTime.Format(now);
         // A pupil whose data was removed after leaving stays removed while the journal still lists them as left:
@@ -83,7 +83,7 @@ internal static class RosterRepository
             new { schoolId, today = StoreTime.Format(localDate) }, tx).ConfigureAwait(false);
         await db.ExecuteAsync("DELETE FROM pupil_guardians WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false);
         await db.ExecuteAsync(
-            "INSERT OR IGNORE INTO pupil_guardians (school_id, pupil_id, guardian_id) VALUES (@schoolId, @pupilId, @guardianId)",
+            "INSERT INTO pupil_guardians (school_id, pupil_id, guardian_id) VALUES (@schoolId, @pupilId, @guardianId) ON CONFLICT DO NOTHING",
             roster.Pupils.SelectMany(p => p.GuardianIds.Select(g => new { schoolId, pupilId = p.Id, guardianId = g })),
             tx).ConfigureAwait(false);
         await db.ExecuteAsync(

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Store;
 
@@ -18,7 +18,7 @@ internal static class StatusRepository
 
     public sealed record Pause(string Channel, DateTimeOffset Until, string Reason);
 
-    public static async Task<Figures> ReadAsync(SqliteConnection db, string schoolId, DateOnly today)
+    public static async Task<Figures> ReadAsync(DbConnection db, string schoolId, DateOnly today)
     {
         var args = new { id = schoolId, today = StoreTime.Format(today) };
         var synced = await db.QueryFirstOrDefaultAsync<string?>("SELECT synced_at FROM roster_syncs WHERE school_id = @id", args).ConfigureAwait(false);
@@ -44,11 +44,11 @@ internal static class StatusRepository
             })
             .ToList();
         var (flagsWaiting, flagsRefused) = await db.QuerySingleAsync<(long, long)>(
-            "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'failed'), 0) FROM journal_flags WHERE school_id = @id", args).ConfigureAwait(false);
+            "SELECT COUNT(CASE WHEN state = 'pending' THEN 1 END), COUNT(CASE WHEN state = 'failed' THEN 1 END) FROM journal_flags WHERE school_id = @id", args).ConfigureAwait(false);
         var (open, dueToday, overdue) = await db.QuerySingleAsync<(long, long, long)>(
             """
             SELECT (SELECT COUNT(*) FROM cases WHERE school_id = @id AND state = 'open'),
-                   COALESCE(SUM(s.due_on = @today), 0), COALESCE(SUM(s.due_on < @today), 0)
+                   COUNT(CASE WHEN s.due_on = @today THEN 1 END), COUNT(CASE WHEN s.due_on < @today THEN 1 END)
             FROM case_steps s JOIN cases c ON c.id = s.case_id
             WHERE c.school_id = @id AND c.state = 'open' AND s.state = 'pending'
             """, args).ConfigureAwait(false);
@@ -57,7 +57,7 @@ internal static class StatusRepository
             flagsWaiting, flagsRefused, open, dueToday, overdue);
     }
 
-    public static async Task<IReadOnlyList<Pause>> PausedChannelsAsync(SqliteConnection db, DateTimeOffset now) =>
+    public static async Task<IReadOnlyList<Pause>> PausedChannelsAsync(DbConnection db, DateTimeOffset now) =>
         (await db.QueryAsync<(string Channel, string Until, string Reason)>(
             "SELECT channel, paused_until, reason FROM channel_pauses WHERE paused_until > @now ORDER BY channel", new { now = StoreTime.Format(now) }).ConfigureAwait(false))
         .Select(r => new Pause(r.Channel, StoreTime.ParseInstant(r.Until), r.Reason))

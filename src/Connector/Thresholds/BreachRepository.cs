@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using Connector.Store;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Connector.Thresholds;
 
@@ -12,7 +12,7 @@ internal static class BreachRepository
     /// Records new breaches (once per pupil, level and period); a breach whose pupil fell back below the level
     /// (a reason recorded later) is marked dropped, with the new share, and stays visible. Returns the new ones.
     /// </summary>
-    public static async Task<IReadOnlyList<NewBreach>> ApplyAsync(SqliteConnection db, SqliteTransaction tx, string schoolId, RuleProfile profile, DateOnly today, DateTimeOffset now)
+    public static async Task<IReadOnlyList<NewBreach>> ApplyAsync(DbConnection db, DbTransaction tx, string schoolId, RuleProfile profile, DateOnly today, DateTimeOffset now)
     {
         var found = new List<NewBreach>();
         var at = StoreTime.Format(now);
@@ -62,7 +62,7 @@ internal static class BreachRepository
     }
 
     /// <summary>Each active pupil's lessons in the period: the one definition of the share (README, "The share, defined once").</summary>
-    public static async Task<IReadOnlyList<PupilPeriodCounts>> CountAsync(SqliteConnection db, SqliteTransaction? tx, string schoolId, Period period) =>
+    public static async Task<IReadOnlyList<PupilPeriodCounts>> CountAsync(DbConnection db, DbTransaction? tx, string schoolId, Period period) =>
         (await db.QueryAsync<(string PupilId, long Scheduled, long Missed, long Attended)>(
             """
             SELECT p.pupil_id,
