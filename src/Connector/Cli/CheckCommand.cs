@@ -40,7 +40,7 @@ internal static class CheckCommand
         }
         catch (Npgsql.NpgsqlException ex)
         {
-            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:Store:ConnectionString: база данных PostgreSQL не открывается: {PostgresProblem(ex)}"]);
+            return ConsoleText.ConfigurationFailed([$"{ConnectorOptions.SectionName}:Store:ConnectionString: база данных PostgreSQL не открывается: {ConsoleText.PostgresProblem(ex)}"]);
         }
 
         var exit = ExitCodes.Ok;
@@ -75,14 +75,4 @@ internal static class CheckCommand
 
         return exit;
     }
-
-    /// <summary>What went wrong with the PostgreSQL server, in Russian, without echoing the connection string.</summary>
-    private static string PostgresProblem(Npgsql.NpgsqlException ex) => (ex as Npgsql.PostgresException)?.SqlState switch
-    {
-        "28P01" or "28000" => "сервер не принял имя пользователя или пароль",
-        "3D000" => "такой базы данных на сервере нет; создайте её (CREATE DATABASE) или исправьте Database=",
-        "42501" => "у пользователя нет прав на эту базу данных (нужны права создавать таблицы в ней)",
-        { } state => $"сервер ответил ошибкой {state}",
-        null => "сервер не отвечает по указанному адресу и порту",
-    };
 }

@@ -100,6 +100,18 @@ internal static class ConnectorCommandLine
         var backup = new Command("backup", "Записать согласованную копию базы, не останавливая службу (перед обновлением или по расписанию).") { backupOut };
         backup.SetAction((r, ct) => BackupCommand.RunAsync(r.GetValue(home), r.GetValue(backupOut), ct));
 
+        var to = new Option<string>("--to") { Required = true, HelpName = "postgres", Description = "Куда: postgres (строка подключения — из CONNECTOR__Store__ConnectionString)." };
+        to.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ } token] && !string.Equals(token.Value, "postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError($"Значение «{token.Value}» не подходит для --to: перенести данные можно только в PostgreSQL (--to postgres).");
+            }
+        });
+        var storeCopy = new Command("copy", "Перенести данные установки из файла SQLite в пустую базу PostgreSQL (служба должна быть остановлена).") { to };
+        storeCopy.SetAction((r, ct) => StoreCommand.CopyAsync(r.GetValue(home), ct));
+        var store = new Command("store", "Хранилище данных установки.") { storeCopy };
+
         var templateOut = new Option<string>("--out") { HelpName = "файл", Description = "Куда записать шаблон: .xlsx или .csv (для Excel, windows-1251, «;»).", DefaultValueFactory = _ => "контакты.xlsx" }.NotBlank();
         var template = new Command("template", "Записать пустой файл контактов представителей со столбцами на русском и строкой-примером.") { templateOut };
         template.SetAction(r => ContactsCommand.Template(r.GetValue(templateOut)!));
@@ -107,7 +119,7 @@ internal static class ConnectorCommandLine
 
         var root = new RootCommand("Connector: уведомления родителям о пропусках уроков в тот же день, по данным электронного журнала.")
         {
-            home, run, once, check, status, backup, demo, consent, cases, digest, report, sgo, contactsCommand,
+            home, run, once, check, status, backup, store, demo, consent, cases, digest, report, sgo, contactsCommand,
         };
         root.SetAction((result, ct) => RunCommand.RunAsync(result.GetValue(home), ct));
         return root;

@@ -73,4 +73,14 @@ internal static class ConsoleText
         Abstractions.Journals.JournalFailure.Refused => "журнал отклонил запись",
         _ => "сбой",
     };
+
+    /// <summary>What went wrong with the PostgreSQL server, in Russian, without echoing the connection string.</summary>
+    public static string PostgresProblem(Npgsql.NpgsqlException ex) => (ex as Npgsql.PostgresException)?.SqlState switch
+    {
+        "28P01" or "28000" => "сервер не принял имя пользователя или пароль",
+        "3D000" => "такой базы данных на сервере нет; создайте её (CREATE DATABASE) или исправьте Database=",
+        "42501" => "у пользователя нет прав на эту базу данных (нужны права создавать таблицы в ней)",
+        { } state => $"сервер ответил ошибкой {state}",
+        null => "сервер не отвечает по указанному адресу и порту",
+    };
 }

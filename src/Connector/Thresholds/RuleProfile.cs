@@ -169,12 +169,7 @@ public sealed class DeregistrationRule
         return since.AddMonths(months) <= today ? $"{RussianMonths(months)} без пропусков уроков без уважительной причины (с {since:dd.MM.yyyy})" : null;
     }
 
-    private static string RussianMonths(int n) => (n % 10, n % 100) switch
-    {
-        (1, not 11) => $"{n} месяц",
-        (2 or 3 or 4, not (12 or 13 or 14)) => $"{n} месяца",
-        _ => $"{n} месяцев",
-    };
+    private static string RussianMonths(int n) => $"{n} {Notifier.Templates.RussianText.Plural(n, "месяц", "месяца", "месяцев")}";
 }
 
 /// <summary>How a deadline counts.</summary>
