@@ -31,13 +31,16 @@ public sealed class SmtpTlsFront : IDisposable
     private readonly X509Certificate2 certificate;
     private readonly int backendPort;
     private readonly FrontMode mode;
+    private readonly TimeSpan replyDelay;
     private readonly CancellationTokenSource stop = new();
     private int connections;
 
-    public SmtpTlsFront(int backendPort, FrontMode mode)
+    /// <param name="replyDelay">How long each of the server's replies takes to come back: a slow mail server, whose sends take long enough to be interrupted.</param>
+    public SmtpTlsFront(int backendPort, FrontMode mode, TimeSpan replyDelay = default)
     {
         this.backendPort = backendPort;
         this.mode = mode;
+        this.replyDelay = replyDelay;
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=mail.school.example", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
@@ -103,12 +106,24 @@ public sealed class SmtpTlsFront : IDisposable
                     await ReadReplyAsync(back);
                 }
 
-                await Task.WhenAny(front.CopyToAsync(back, stop.Token), back.CopyToAsync(front, stop.Token));
+                await Task.WhenAny(front.CopyToAsync(back, stop.Token), replyDelay > TimeSpan.Zero ? CopySlowlyAsync(back, front) : back.CopyToAsync(front, stop.Token));
             }
             catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
                 // A client that hung up, or refused the certificate: the connection ends.
             }
+        }
+    }
+
+    /// <summary>Passes the server's replies on, each after <see cref="replyDelay"/>.</summary>
+    private async Task CopySlowlyAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await from.ReadAsync(buffer, stop.Token)) > 0)
+        {
+            await Task.Delay(replyDelay, stop.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), stop.Token);
         }
     }
 

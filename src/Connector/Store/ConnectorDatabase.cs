@@ -13,7 +13,7 @@ namespace Connector.Store;
 /// line leaves either all of it or none; on PostgreSQL the transaction is serializable and is run again when the
 /// server refuses it for a conflict with another node's.
 /// </summary>
-internal sealed class ConnectorDatabase : IAsyncDisposable
+internal sealed class ConnectorDatabase : IAsyncDisposable, IDisposable
 {
     public const string FileName = "connector.db";
 
@@ -183,6 +183,12 @@ internal sealed class ConnectorDatabase : IAsyncDisposable
     {
         if (presence is not null) await presence.DisposeAsync().ConfigureAwait(false);
         if (postgres is not null) await postgres.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        presence?.Dispose();
+        postgres?.Dispose();
     }
 
     private static int PresenceKey(string runnerId) =>

@@ -37,8 +37,10 @@ public sealed class ClusterFailoverTests(MaildevServer maildev, ITestOutputHelpe
         var journals = Schools.ToDictionary(id => id, id => new JournalFolder(Path.Combine(exports, id)));
         foreach (var (id, journal) in journals) Roster(id, journal, kills + 2);
         var elapsed = Stopwatch.StartNew();
-        using var homeA = Node(database, journals);
-        using var homeB = Node(database, journals);
+        // A slow mail server (each reply 60 ms late, about half a second a message), so that kills land mid-send too.
+        using var slowServer = new SmtpTlsFront(maildev.SmtpPort, FrontMode.Plain, TimeSpan.FromMilliseconds(60));
+        using var homeA = Node(database, journals, slowServer.Port);
+        using var homeB = Node(database, journals, slowServer.Port);
         var nodes = new[] { new NodeProcess(homeA, "A"), new NodeProcess(homeB, "B") };
 
         try
@@ -49,7 +51,8 @@ public sealed class ClusterFailoverTests(MaildevServer maildev, ITestOutputHelpe
             await nodes[1].StartAsync(Now(elapsed));
 
             // Each round: absences are entered; at the next minute the nodes poll (every minute, on the minute) and
-            // send what they found; one node is killed at a random moment of those first seconds, and started again.
+            // send what they found within five seconds; one node is killed at a random moment of those first eight
+            // seconds, and started again.
             var killedAt = new List<DateTimeOffset>();
             var (duringPolls, duringSends) = (0, 0);
             for (var batch = 1; batch <= kills; batch++)
@@ -57,7 +60,7 @@ public sealed class ClusterFailoverTests(MaildevServer maildev, ITestOutputHelpe
                 Mark(journals, batch);
                 var now = Now(elapsed);
                 var nextMinute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, now.Offset).AddMinutes(1);
-                await Task.Delay(nextMinute - now + TimeSpan.FromSeconds(random.NextDouble() * 4));
+                await Task.Delay(nextMinute - now + TimeSpan.FromSeconds(random.NextDouble() * 8));
                 var victim = nodes[random.Next(2)];
                 var (polling, sending) = await AtWorkAsync(database);
                 victim.Kill();
@@ -160,10 +163,10 @@ public sealed class ClusterFailoverTests(MaildevServer maildev, ITestOutputHelpe
     }
 
     /// <summary>A node: a home of its own whose settings name the shared database (from the environment) and the shared exports.</summary>
-    private TestInstallation Node(string database, Dictionary<string, JournalFolder> journals)
+    private static TestInstallation Node(string database, Dictionary<string, JournalFolder> journals, int smtpPort)
     {
         var install = new TestInstallation();
-        install.UsePostgres(database).UseSmtp(maildev.SmtpPort);
+        install.UsePostgres(database).UseSmtp(smtpPort);
         install.Connector["Delivery"] = new JsonObject
         {
             ["IntervalSeconds"] = 5, ["FirstRetryDelaySeconds"] = 5, ["MaxRetryDelayMinutes"] = 1, ["GiveUpAfterHours"] = 24, ["ClaimLeaseSeconds"] = 60,
