@@ -6,9 +6,9 @@ namespace Connector.Testing;
 /// <summary>
 /// A real PostgreSQL server for the tests (the Debian package, tests/servers/prepare.sh): one throw-away cluster per
 /// test process, made with initdb in a temporary folder and started with pg_ctl on a free loopback port, with a
-/// password (SCRAM) as a real server asks for. Each test takes a database of its own. The cluster is stopped and its
-/// folder removed when the process exits. As root (CI), the server runs as the <c>postgres</c> system user, since
-/// PostgreSQL refuses to run as root.
+/// password (SCRAM) as a real server asks for. Each test takes a database of its own. A watchdog beside it stops the
+/// cluster and removes its folder once the test process is gone, however it ends. As root (CI), the server runs as
+/// the <c>postgres</c> system user, since PostgreSQL refuses to run as root.
 /// </summary>
 public sealed class PostgresServer
 {
@@ -16,14 +16,7 @@ public sealed class PostgresServer
 
     private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
 
-    private readonly string folder;
-    private readonly string bin;
-
-    private PostgresServer(string folder, string bin, int port, string password)
-    {
-        (this.folder, this.bin, Port, Password) = (folder, bin, port, password);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
-    }
+    private PostgresServer(int port, string password) => (Port, Password) = (port, password);
 
     public int Port { get; }
 
@@ -77,7 +70,8 @@ public sealed class PostgresServer
             try
             {
                 await RunAsync(Tool(bin, "pg_ctl", asRoot), [.. Prefix(bin, "pg_ctl", asRoot), "-D", data, "-o", options, "-l", log, "-w", "-t", "60", "start"]);
-                return new PostgresServer(folder, bin, port, password);
+                Watch(bin, folder, asRoot);
+                return new PostgresServer(port, password);
             }
             catch (InvalidOperationException) when (attempt < 3)
             {
@@ -86,20 +80,16 @@ public sealed class PostgresServer
         }
     }
 
-    private void Stop()
+    /// <summary>
+    /// A shell of its own session that waits for this process to end, then stops the cluster and removes its folder:
+    /// it outlives a test host that is killed or ends without running its exit handlers.
+    /// </summary>
+    private static void Watch(string bin, string folder, bool asRoot)
     {
-        try
-        {
-            var asRoot = Environment.UserName == "root";
-            using var stop = Process.Start(new ProcessStartInfo(Tool(bin, "pg_ctl", asRoot), [.. Prefix(bin, "pg_ctl", asRoot), "-D", Path.Combine(folder, "data"), "-m", "immediate", "stop"])
-                { RedirectStandardOutput = true, RedirectStandardError = true });
-            stop?.WaitForExit(30_000);
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-        {
-            // The temporary folder is cleaned with the machine's.
-        }
+        var pgCtl = asRoot ? $"runuser -u postgres -- '{Path.Combine(bin, "pg_ctl")}'" : $"'{Path.Combine(bin, "pg_ctl")}'";
+        var script = $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
+            $"{pgCtl} -D '{Path.Combine(folder, "data")}' -m immediate stop; rm -rf '{folder}'";
+        using var watchdog = Process.Start(new ProcessStartInfo("setsid", ["bash", "-c", script]) { UseShellExecute = false });
     }
 
     private static string? FindBin() => Directory.Exists("/usr/lib/postgresql")
