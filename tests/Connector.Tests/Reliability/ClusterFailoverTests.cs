@@ -17,6 +17,9 @@ namespace Connector.Tests.Reliability;
 /// <c>CONNECTOR_FAILOVER_KILLS</c> (CI: 6; 3 unless set). The figures are printed and written to
 /// artifacts/cluster-failover.txt (README, "Beyond one machine").
 /// </summary>
+// The two tests that kill real processes at random run one after the other, not beside each other: each measures
+// what a kill at a random moment of a run does, and the other's load would stretch those runs unevenly.
+[Collection("Real processes killed at random")]
 public sealed class ClusterFailoverTests(MaildevServer maildev, ITestOutputHelper output) : IClassFixture<MaildevServer>
 {
     // A Tuesday, 14:00 in Moscow, after the day's lessons: both nodes' clocks start here and run at the normal pace (CONNECTOR_NOW).

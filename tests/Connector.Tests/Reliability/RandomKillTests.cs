@@ -15,6 +15,9 @@ namespace Connector.Tests.Reliability;
 /// kills is <c>CONNECTOR_KILLS</c> (CI: 500; 40 unless set). The figures are printed and written to
 /// artifacts/random-kills.txt (README, "Delivery guarantees").
 /// </summary>
+// The two tests that kill real processes at random run one after the other, not beside each other: each measures
+// what a kill at a random moment of a run does, and the other's load would stretch those runs unevenly.
+[Collection("Real processes killed at random")]
 public sealed class RandomKillTests(MaildevServer maildev, ITestOutputHelper output) : IClassFixture<MaildevServer>
 {
     private static readonly DateOnly Monday = new(2026, 11, 9);
