@@ -36,7 +36,8 @@ internal static class InstalledHost
 
     /// <summary>
     /// Takes the installation lock for a runner (run, once, demo); null, after one Russian line saying so, when
-    /// another runner holds it. On a PostgreSQL store there is no such lock: the nodes share the work. Dispose the result when the runner ends (the system drops it if the process dies).
+    /// another runner holds it. On a PostgreSQL store there is no such lock: the nodes share the work. Dispose the
+    /// result when the runner ends (the system drops it if the process dies).
     /// </summary>
     public static Store.InstallationLock? LockRunner(IHost host)
     {
