@@ -104,7 +104,7 @@ public sealed class RandomKillTests(MaildevServer maildev, ITestOutputHelper out
         await File.WriteAllTextAsync(Path.Combine(RepositoryRoot.Path, "artifacts", "random-kills.txt"), figures + "\n");
 
         Assert.True(killed >= kills, figures);
-        Assert.True(lost.Count == 0, figures + "\nlost, as the outbox holds them: " + string.Join("; ", await OutboxRowsAsync(install, lost)));
+        Assert.True(lost.Count == 0, figures + "\nlost, as the outbox holds them: " + string.Join("; ", await OutboxRowsAsync(install, lost)) + "\n" + await ChannelTroubleAsync(install));
         Assert.Empty(unexpected);
         Assert.Equal(0, unaudited);
     }
@@ -208,6 +208,23 @@ public sealed class RandomKillTests(MaildevServer maildev, ITestOutputHelper out
         }
 
         return rows;
+    }
+
+    /// <summary>What held the channel back, to say why a message went out later than in the undisturbed week: pauses, and attempts that did not go through.</summary>
+    private static async Task<string> ChannelTroubleAsync(TestInstallation install)
+    {
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(install.Home, "data", "connector.db")};Mode=ReadOnly");
+        await db.OpenAsync();
+        var command = db.CreateCommand();
+        command.CommandText = """
+            SELECT 'pause ' || channel || ' until ' || paused_until || ': ' || reason FROM channel_pauses
+            UNION ALL
+            SELECT 'attempt ' || attempted_at || ' ' || outcome || ': ' || COALESCE(detail, '') FROM delivery_attempts WHERE outcome <> 'Accepted'
+            """;
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(0));
+        return lines.Count == 0 ? "no channel pause and no failed attempt recorded" : string.Join("\n", lines);
     }
 
     /// <summary>"Possibly sent" audit entries by guardian e-mail and message subject (matched through the outbox row's date and kind).</summary>
