@@ -44,6 +44,7 @@ internal sealed class OutboxDispatcher(
         await database.HoldPresenceAsync(runner.Id, cancellationToken).ConfigureAwait(false);
         await PruneAttemptsAsync(cancellationToken).ConfigureAwait(false);
         await RecoverInterruptedAsync(school, run, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.AfterRecovery);
 
         List<OutboxMessage> due;
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
@@ -327,7 +328,10 @@ internal sealed class OutboxDispatcher(
                             await recorder.AuditPossiblySentAsync(conn, tx, school.Id, message, pupils, now).ConfigureAwait(false);
                         }
 
-                        await conn.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @now, claimed_by = NULL, claimed_until = NULL WHERE id = @Id",
+                        // Due again at once for every runner, its not_before as it was when it was claimed: a runner whose
+                        // clock is behind this one's (another node, a rehearsal started again) must not find it "not yet".
+                        await conn.ExecuteAsync(
+                            "UPDATE outbox SET state = 'pending', not_before = CASE WHEN not_before < @now THEN not_before ELSE @now END, claimed_by = NULL, claimed_until = NULL WHERE id = @Id",
                             new { message.Id, now = StoreTime.Format(now) }, tx).ConfigureAwait(false);
                         break;
                 }

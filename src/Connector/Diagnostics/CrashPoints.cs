@@ -12,6 +12,7 @@ internal static class CrashPoints
 {
     public const string Variable = "CONNECTOR_CRASH_AT";
     public const string AfterPollCommit = "poll.after-commit";
+    public const string AfterRecovery = "delivery.after-recovery";
     public const string AfterClaim = "delivery.after-claim";
     public const string AfterSend = "delivery.after-send";
     public const string AfterRecord = "delivery.after-record";

@@ -35,6 +35,25 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
     }
 
     [Fact]
+    public async Task AMessageTakenBackByARunnerThatThenDied_IsSentByTheNext_EvenWhenItsClockIsBehind()
+    {
+        await maildev.ClearAsync();
+        install.UseSmtp(maildev.SmtpPort).Save();
+        var now = DateTimeOffset.UtcNow;
+
+        // A runner claims the first notice and dies; the next takes it back and dies too; the one after runs on a clock
+        // 90 seconds behind the second's (another node, or a rehearsal started again at the same instant).
+        var claimed = await install.RunAsync(At(now, "delivery.after-claim"), "once");
+        var recovered = await install.RunAsync(At(now.AddMinutes(2), "delivery.after-recovery"), "once");
+        var behind = await install.RunAsync(At(now.AddSeconds(30)), "once");
+
+        Assert.Contains("killed at delivery.after-claim", claimed.Error, StringComparison.Ordinal);
+        Assert.Contains("killed at delivery.after-recovery", recovered.Error, StringComparison.Ordinal);
+        Assert.Equal(0, behind.ExitCode);
+        Assert.Equal(["maria@example.com", "sergey@example.com"], (await maildev.GetEmailsAsync(atLeast: 2)).Select(e => e.Recipient).Order());
+    }
+
+    [Fact]
     public async Task AKillAfterTheSmtpServerTookTheMessage_SendsThatOneMessageAtMostOnceMore()
     {
         await maildev.ClearAsync();
@@ -89,6 +108,13 @@ public sealed class CrashRecoveryTests(MaildevServer maildev) : IClassFixture<Ma
     internal static string PhoneDigits(int guardian) => $"7900555000{guardian}";
 
     private static Dictionary<string, string> Crash(string point) => new() { ["CONNECTOR_CRASH_AT"] = point };
+
+    private static Dictionary<string, string> At(DateTimeOffset instant, string? crash = null)
+    {
+        var environment = crash is null ? [] : Crash(crash);
+        environment["CONNECTOR_NOW"] = instant.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        return environment;
+    }
 
     /// <summary>The school-local date the installation was made for: its one extra school day.</summary>
     private string Today => install.School["ExtraSchoolDays"]![0]!.GetValue<string>();
