@@ -85,6 +85,13 @@ public sealed class TestInstallation : IDisposable
 
     public string Outbox => System.IO.Path.Combine(Home, "outbox");
 
+    /// <summary>The recipients of the e-mails written into the pickup folder, in order: who got what, as a parent's inbox would say.</summary>
+    public List<string> PickedUpRecipients() => Directory.Exists(Outbox)
+        ? [.. Directory.GetFiles(Outbox, "*.eml")
+            .SelectMany(f => File.ReadLines(f).Where(l => l.StartsWith("To: ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"[\w.+-]+@[\w.-]+").Value))
+            .Order(StringComparer.Ordinal)]
+        : [];
+
     /// <summary>Secrets, as the environment gives them to the real service: never written into the settings file.</summary>
     public Dictionary<string, string> Secrets { get; } = [];
 

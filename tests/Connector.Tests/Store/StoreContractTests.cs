@@ -99,7 +99,7 @@ public abstract class StoreContractTests : IDisposable
         await dispatcher.DeliverAsync("school-1", CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(5));
         await dispatcher.DeliverAsync("school-1", CancellationToken.None);
-        Assert.Empty(Sent()); // the claimant lives, and its claim has ten minutes to run
+        Assert.Empty(install.PickedUpRecipients()); // the claimant lives, and its claim has ten minutes to run
 
         // The claimant dies.
         await other.DisposeAsync();
@@ -107,18 +107,12 @@ public abstract class StoreContractTests : IDisposable
         await dispatcher.DeliverAsync("school-1", CancellationToken.None);
         await dispatcher.DeliverAsync("school-1", CancellationToken.None);
 
-        Assert.Equal(["maria@example.com"], Sent());
+        Assert.Equal(["maria@example.com"], install.PickedUpRecipients());
         await using var after = await node.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
         Assert.Equal(("sent", 1L), await after.QuerySingleAsync<(string, long)>("SELECT state, interruptions FROM outbox WHERE school_id = 'school-1'"));
     }
 
     public void Dispose() => install.Dispose();
-
-    /// <summary>The recipients of the e-mails written into the pickup folder.</summary>
-    private List<string> Sent() => Directory.Exists(install.Outbox)
-        ? [.. Directory.GetFiles(install.Outbox, "*.eml").SelectMany(f => File.ReadLines(f).Where(l => l.StartsWith("To: ", StringComparison.Ordinal))
-            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"[\w.+-]+@[\w.-]+").Value))]
-        : [];
 }
 
 /// <summary>The store's contract on SQLite, the file a single machine keeps in its data folder.</summary>

@@ -22,7 +22,7 @@ public sealed class StoreCopyTests : IDisposable
         install.Save();
         var before = await install.RunAsync(null, "once");
         Assert.True(before.ExitCode == 0, before.Output + before.Error);
-        Assert.Equal(["maria@example.com", "sergey@example.com"], Recipients());
+        Assert.Equal(["maria@example.com", "sergey@example.com"], install.PickedUpRecipients());
 
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         var target = new Dictionary<string, string> { ["CONNECTOR__Store__ConnectionString"] = database };
@@ -51,7 +51,7 @@ public sealed class StoreCopyTests : IDisposable
         var status = await install.RunAsync(null, "status");
 
         Assert.True(after.ExitCode == 0, after.Output + after.Error);
-        Assert.Equal(["maria@example.com", "olga@example.com", "sergey@example.com"], Recipients());
+        Assert.Equal(["maria@example.com", "olga@example.com", "sergey@example.com"], install.PickedUpRecipients());
         Assert.Contains("за сегодня отправлено 3", status.Output, StringComparison.Ordinal);
         await using var db = new NpgsqlConnection(database);
         await db.OpenAsync();
@@ -62,10 +62,4 @@ public sealed class StoreCopyTests : IDisposable
     }
 
     public void Dispose() => install.Dispose();
-
-    private List<string> Recipients() => Directory.Exists(install.Outbox)
-        ? [.. Directory.GetFiles(install.Outbox, "*.eml")
-            .SelectMany(f => File.ReadLines(f).Where(l => l.StartsWith("To: ", StringComparison.Ordinal)).Select(l => System.Text.RegularExpressions.Regex.Match(l, @"[\w.+-]+@[\w.-]+").Value))
-            .Order(StringComparer.Ordinal)]
-        : [];
 }
