@@ -49,6 +49,10 @@ public sealed class ConfigurationErrorTests : IDisposable
     public async Task AnUnreadableJournalFolder_IsOneLineNamingTheSetting(string command, string said)
     {
         install.School["Adapter"]!["Folder"] = "exports/school-1";
+        // Whatever day the test runs on (a weekend, past midnight in Moscow), the school has lessons, so `once` reads it.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Moscow")).DateTime);
+        install.School["ExtraSchoolDays"] = new System.Text.Json.Nodes.JsonArray(
+            today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), today.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         install.Save();
 
         var result = await install.RunAsync(null, command);
