@@ -108,6 +108,9 @@ internal static class ConnectorHost
         services.AddSingleton<DeliveryGate>();
         services.AddSingleton<DeliveryLanes>();
         services.AddSingleton<SentRecorder>();
+        services.AddSingleton<DeliveryClaim>();
+        services.AddSingleton<DeliveryRecord>();
+        services.AddSingleton<InterruptedSends>();
         services.AddSingleton<RunnerIdentity>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<DeliveryStatusChecker>();

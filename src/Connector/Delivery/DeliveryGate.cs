@@ -1,21 +1,57 @@
-using System.Data.Common;
 using Connector.Abstractions.Schools;
 using Connector.Notifier.Email;
 using Connector.Notifier.Sms;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace Connector.Delivery;
 
 /// <summary>
-/// Whether a message may go now: not in the school's quiet hours, not over the channel's rate, not on a channel
-/// paused because its server refused the settings. All of it is read from the store, so it holds across schools
-/// sharing one account and across restarts.
+/// The delivery path's second step: whether a message may go now. Not in the school's quiet hours (the message moves
+/// to their end), not on a channel that is missing, paused because its server refused the settings, or at its rate
+/// (the channel holds all its messages till the next run, keeping their order). Pauses and the rate are read from the
+/// store, so they hold across schools sharing one account and across restarts. Whether the guardian agreed to the
+/// channel is read with the message when it is claimed (<see cref="DeliveryClaim"/>).
 /// </summary>
-internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOptions> sms)
+internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOptions> sms, NoticeRouting routing, ConnectorDatabase database)
 {
+    /// <summary>What the gate says of one message.</summary>
+    public enum Verdict
+    {
+        Go,
+
+        /// <summary>Moved to the end of the quiet hours.</summary>
+        Deferred,
+
+        /// <summary>The channel cannot take it now; neither can it take the rest of its messages this run.</summary>
+        HoldChannel,
+    }
+
+    /// <summary>
+    /// Asks the gate about <paramref name="message"/>; <paramref name="inFlight"/> messages of its channel are on their
+    /// way and count against the rate with those already sent.
+    /// </summary>
+    public async Task<Verdict> PassAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, int inFlight, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (QuietUntil(school, channel, now) is { } until)
+        {
+            // A notice pushed past the day of the absence breaks the same-day rule: the digest must say so.
+            var late = DateOnly.FromDateTime(school.LocalTime(until)) > StoreTime.ParseDate(message.Date) ? "quiet-hours" : null;
+            await OutboxStore.DeferAsync(db, message.Id, until, late).ConfigureAwait(false);
+            return Verdict.Deferred;
+        }
+
+        if (routing.Channel(channel) is null || await OutboxStore.IsPausedAsync(db, channel, now).ConfigureAwait(false)
+            || await OutboxStore.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) + inFlight >= PerMinute(channel))
+        {
+            return Verdict.HoldChannel;
+        }
+
+        return Verdict.Go;
+    }
+
     /// <summary>When the quiet hours end, if <paramref name="now"/> falls in them for this channel; null otherwise.</summary>
     public static DateTimeOffset? QuietUntil(SchoolContext school, ChannelKind channel, DateTimeOffset now)
     {
@@ -30,26 +66,4 @@ internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOpt
     }
 
     public int PerMinute(ChannelKind channel) => channel == ChannelKind.Sms ? sms.Value.MessagesPerMinute : email.Value.MessagesPerMinute;
-
-    /// <summary>How many messages went through the channel in the minute before <paramref name="now"/>, from every school.</summary>
-    public static Task<int> SentInLastMinuteAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) => db.ExecuteScalarAsync<int>(
-        """
-        SELECT COUNT(*) FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id
-        WHERE o.channel = @channel AND a.attempted_at > @since AND a.attempted_at <= @now
-        """,
-        new { channel = channel.ToString(), since = StoreTime.Format(now.AddMinutes(-1)), now = StoreTime.Format(now) });
-
-    public static async Task<bool> IsPausedAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) =>
-        await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM channel_pauses WHERE channel = @channel AND paused_until > @now",
-            new { channel = channel.ToString(), now = StoreTime.Format(now) }).ConfigureAwait(false) > 0;
-
-    public static Task PauseAsync(DbConnection db, DbTransaction tx, ChannelKind channel, DateTimeOffset until, string reason, DateTimeOffset now) => db.ExecuteAsync(
-        """
-        INSERT INTO channel_pauses (channel, paused_until, reason, since) VALUES (@channel, @until, @reason, @now)
-        ON CONFLICT (channel) DO UPDATE SET paused_until = excluded.paused_until, reason = excluded.reason
-        """,
-        new { channel = channel.ToString(), until = StoreTime.Format(until), reason, now = StoreTime.Format(now) }, tx);
-
-    public static Task ResumeAsync(DbConnection db, DbTransaction tx, ChannelKind channel) =>
-        db.ExecuteAsync("DELETE FROM channel_pauses WHERE channel = @channel", new { channel = channel.ToString() }, tx);
 }

@@ -3,7 +3,6 @@ using Connector.Abstractions.Schools;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Connector.Delivery;
@@ -25,12 +24,7 @@ internal sealed class DeliveryStatusChecker(
         List<OutboxMessage> sent;
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            sent = (await db.QueryAsync<OutboxMessage>(
-                $"""
-                SELECT {OutboxMessage.Columns} FROM outbox
-                WHERE school_id = @schoolId AND channel = 'Sms' AND state = 'sent' AND delivery_status = 'Pending' AND provider_id IS NOT NULL AND sent_at > @since
-                ORDER BY id LIMIT @BatchSize
-                """, new { schoolId, since = StoreTime.Format(now.AddDays(-2)), BatchSize }).ConfigureAwait(false)).ToList();
+            sent = await OutboxStore.AwaitingStatusAsync(db, schoolId, now.AddDays(-2), BatchSize).ConfigureAwait(false);
         }
 
         if (sent.Count == 0) return 0;
@@ -52,9 +46,7 @@ internal sealed class DeliveryStatusChecker(
             {
                 if (!statuses.TryGetValue(message.ProviderId!, out var status) || status.State == DeliveryState.Pending) continue;
                 changed++;
-                await db.ExecuteAsync(
-                    "UPDATE outbox SET delivery_status = @state, delivery_detail = @Detail, status_checked_at = @at WHERE id = @Id",
-                    new { message.Id, state = status.State.ToString(), status.Detail, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                await OutboxStore.RecordStatusAsync(db, tx, message.Id, status.State, status.Detail, now).ConfigureAwait(false);
                 if (status.State != DeliveryState.Failed) continue;
 
                 Log.SmsNotDelivered(logger, schoolId, message.Id, Redact.Contacts(status.Detail));

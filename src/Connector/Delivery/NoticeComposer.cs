@@ -6,7 +6,6 @@ using Connector.Abstractions.Schools;
 using Connector.Notifier.Templates;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 
 namespace Connector.Delivery;
 
@@ -25,10 +24,8 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     {
         if (message.Kind == OutboxWriter.Digest) return await DigestAsync(db, tx, school, message, now).ConfigureAwait(false);
         var channel = Enum.Parse<ChannelKind>(message.Channel!);
-        var contact = await GuardianContacts.LoadAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
-        var greeting = await db.ExecuteScalarAsync<string?>(
-            "SELECT full_name FROM guardians WHERE school_id = @schoolId AND guardian_id = @GuardianId",
-            new { schoolId = school.Id, message.GuardianId }, tx).ConfigureAwait(false);
+        var contact = await GuardianStore.ContactAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
+        var greeting = await GuardianStore.FullNameAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
         var date = StoreTime.ParseDate(message.Date);
         var (model, lessons) = message.Kind == OutboxWriter.Correction
             ? await CorrectionAsync(db, tx, school, message, date, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false)
@@ -49,24 +46,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     private async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> AbsenceAsync(
         DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, DateOnly today, string greeting)
     {
-        // The order is fixed (CROSS JOIN, the guardian's index): left to itself SQLite read every mark of the day
-        // through ix_marks_date, 2 ms a notice for a school of 1,000 pupils instead of 0.02.
-        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, long Lesson, string Subject, string Reason)>(
-            $"""
-            SELECT p.pupil_id, p.full_name, p.class_name, m.lesson_no, l.subject, m.reason
-            FROM pupil_guardians pg {SqlDialect.IndexedBy(db, "ix_pupil_guardians_guardian")}
-            {SqlDialect.OrderedJoin(db)} pupils p ON p.school_id = pg.school_id AND p.pupil_id = pg.pupil_id AND p.active = 1
-            {SqlDialect.OrderedJoin(db)} absences a ON a.school_id = p.school_id AND a.pupil_id = p.pupil_id AND a.date = @Date AND a.state IN ('open', 'notified')
-            {SqlDialect.OrderedJoin(db)} marks m ON m.school_id = p.school_id AND m.pupil_id = p.pupil_id AND m.date = @Date AND m.presence = @absent AND m.reason IN (@none, @unexcused) AND m.vanished_at IS NULL
-            {SqlDialect.OrderedJoin(db)} lessons l ON l.school_id = p.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-            WHERE pg.school_id = @schoolId AND pg.guardian_id = @GuardianId AND (@OnlyPupilId IS NULL OR p.pupil_id = @OnlyPupilId)
-            ORDER BY p.full_name, m.lesson_no
-            """,
-            new
-            {
-                schoolId = school.Id, message.GuardianId, message.Date, message.OnlyPupilId,
-                absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
-            }, tx).ConfigureAwait(false)).ToList();
+        var rows = await NoticeStore.AbsentChildrenAsync(db, tx, school.Id, message.GuardianId, message.Date, message.OnlyPupilId).ConfigureAwait(false);
         if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
 
         var monthStart = new DateOnly(date.Year, date.Month, 1);
@@ -74,18 +54,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         var lessons = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var pupil in rows.GroupBy(r => (r.PupilId, r.FullName, r.ClassName)))
         {
-            var missed = await db.ExecuteScalarAsync<int>(
-                """
-                SELECT COUNT(*) FROM marks m
-                JOIN lessons l ON l.school_id = m.school_id AND l.class_name = @ClassName AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-                WHERE m.school_id = @schoolId AND m.pupil_id = @PupilId AND m.date BETWEEN @from AND @to
-                    AND m.presence = @absent AND m.reason IN (@none, @unexcused)
-                """,
-                new
-                {
-                    schoolId = school.Id, pupil.Key.PupilId, pupil.Key.ClassName, from = StoreTime.Format(monthStart), to = message.Date,
-                    absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
-                }, tx).ConfigureAwait(false);
+            var missed = await NoticeStore.MissedSinceAsync(db, tx, school.Id, pupil.Key.PupilId, pupil.Key.ClassName, monthStart, message.Date).ConfigureAwait(false);
             pupils.Add(new AbsentPupilModel(
                 RussianText.FirstAndLastName(pupil.Key.FullName),
                 SmsName(school, pupil.Key.FullName),
@@ -120,9 +89,8 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     /// <summary>The school-local time of the last read the store took: «09:20» today, «9 ноября 2026 г., 16:00» on an earlier day.</summary>
     private static async Task<string?> AsOfAsync(DbConnection db, DbTransaction tx, SchoolContext school, DateOnly today)
     {
-        var readAt = await db.ExecuteScalarAsync<string?>("SELECT last_read_at FROM poll_runs WHERE school_id = @schoolId", new { schoolId = school.Id }, tx).ConfigureAwait(false);
-        if (readAt is null) return null;
-        var local = school.LocalTime(StoreTime.ParseInstant(readAt));
+        if (await PollRunRepository.LastReadAtAsync(db, tx, school.Id).ConfigureAwait(false) is not { } readAt) return null;
+        var local = school.LocalTime(readAt);
         var time = local.ToString("HH:mm", CultureInfo.InvariantCulture);
         return DateOnly.FromDateTime(local) == today ? time : $"{RussianText.Date(DateOnly.FromDateTime(local))}, {time}";
     }
@@ -130,12 +98,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     private static async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> CorrectionAsync(
         DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, string greeting)
     {
-        var rows = (await db.QueryAsync<(string PupilId, string FullName, string ClassName, string Correction)>(
-            """
-            SELECT p.pupil_id, p.full_name, p.class_name, a.correction FROM absences a
-            JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
-            WHERE a.school_id = @schoolId AND a.date = @Date AND a.pupil_id = @OnlyPupilId AND a.correction IS NOT NULL
-            """, new { schoolId = school.Id, message.Date, message.OnlyPupilId }, tx).ConfigureAwait(false)).ToList();
+        var rows = await NoticeStore.CorrectionsAsync(db, tx, school.Id, message.Date, message.OnlyPupilId).ConfigureAwait(false);
         if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
 
         var model = new CorrectionNoticeModel(

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Connector.Abstractions.Schools;
 using Connector.Store;
-using Dapper;
 
 namespace Connector.Delivery;
 
@@ -18,8 +17,8 @@ internal static class OutboxWriter
 
     /// <summary>Queues the day's digest to a staff member by e-mail.</summary>
     public static Task QueueDigestAsync(DbConnection db, DbTransaction tx, string schoolId, string staffId, DateOnly date, DateTimeOffset now) =>
-        InsertRowAsync(db, tx, Key(Digest, schoolId, $"staff-{staffId}", date, nameof(ChannelKind.Email), null), schoolId, Digest, StaffRecipient(staffId), date,
-            nameof(ChannelKind.Email), null, "pending", now, now, null, null);
+        OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(Digest, schoolId, $"staff-{staffId}", date, nameof(ChannelKind.Email), null), schoolId, Digest,
+            StaffRecipient(staffId), date, ChannelKind.Email, null, OutboxState.Pending, now, now));
 
     /// <summary>How a staff member stands in the outbox's recipient column.</summary>
     public static string StaffRecipient(string staffId) => $"staff:{staffId}";
@@ -33,51 +32,29 @@ internal static class OutboxWriter
         DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing,
         string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
     {
-        var guardians = (await db.QueryAsync<string>(
-            "SELECT guardian_id FROM pupil_guardians WHERE school_id = @schoolId AND pupil_id = @pupilId ORDER BY guardian_id",
-            new { schoolId, pupilId }, tx).ConfigureAwait(false)).ToList();
+        var guardians = await GuardianStore.OfPupilAsync(db, tx, schoolId, pupilId).ConfigureAwait(false);
         var (queued, unreachable) = (0, 0);
         foreach (var guardianId in guardians)
         {
-            var rows = (await db.QueryAsync<(long Id, string State, string? PupilIds, string? Channel)>(
-                "SELECT id, state, pupil_ids, channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @guardianId AND date = @date AND kind = @Absence ORDER BY id",
-                new { schoolId, guardianId, date = StoreTime.Format(date), Absence }, tx).ConfigureAwait(false)).ToList();
+            var rows = await OutboxStore.OfGuardianAsync(db, tx, schoolId, guardianId, date, Absence).ConfigureAwait(false);
+            switch (AbsenceNoticeRule.Decide(rows, pupilId))
+            {
+                case AbsenceNoticeRule.Reopen reopen:
+                    await OutboxStore.ReopenAsync(db, tx, reopen.Id, notBefore).ConfigureAwait(false);
+                    queued++;
+                    break;
+                case AbsenceNoticeRule.Queue queue:
+                    if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, Absence, guardianId, date, queue.OnlyPupil ? pupilId : null, notBefore, now, queue.Tried, fallbackOf: null)
+                            .ConfigureAwait(false))
+                    {
+                        queued++;
+                    }
+                    else
+                    {
+                        unreachable++;
+                    }
 
-            string? onlyPupil = null;
-            if (rows.Count > 0 && rows.All(r => r.State == "cancelled"))
-            {
-                await db.ExecuteAsync("UPDATE outbox SET state = 'pending', not_before = @notBefore, closed_at = NULL, last_error = NULL WHERE id = @id",
-                    new { id = rows[^1].Id, notBefore = StoreTime.Format(notBefore) }, tx).ConfigureAwait(false);
-                queued++;
-                continue;
-            }
-
-            var tried = new List<ChannelKind>();
-            if (rows.Count > 0)
-            {
-                var waiting = rows.Any(r => r.State is "pending");
-                // The guard that makes "one message per guardian per day" hold: a guardian already told (or being
-                // told) about this child today is not told again, whatever the absence's own state says.
-                var told = rows.Any(r => r.State is "sent" or "sending" && (r.PupilIds ?? "").Split(',').Contains(pupilId));
-                if (waiting || told) continue;
-                if (rows.All(r => r.State is "failed" or "unreachable"))
-                {
-                    // Nobody was told yet: try the channels not tried, now that the journal may have a new address.
-                    tried.AddRange(rows.Where(r => r.Channel is not null).Select(r => Enum.Parse<ChannelKind>(r.Channel!)));
-                }
-                else
-                {
-                    onlyPupil = pupilId;
-                }
-            }
-
-            if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, Absence, guardianId, date, onlyPupil, notBefore, now, tried, fallbackOf: null).ConfigureAwait(false))
-            {
-                queued++;
-            }
-            else
-            {
-                unreachable++;
+                    break;
             }
         }
 
@@ -87,16 +64,14 @@ internal static class OutboxWriter
     /// <summary>Queues a correction to each guardian who was told about <paramref name="pupilId"/>'s absence that day, on the channel they were told by.</summary>
     public static async Task<int> QueueCorrectionAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
     {
-        var told = (await db.QueryAsync<(string GuardianId, string Channel, string? PupilIds)>(
-            "SELECT guardian_id, channel, pupil_ids FROM outbox WHERE school_id = @schoolId AND date = @date AND kind = @Absence AND state = 'sent'",
-            new { schoolId, date = StoreTime.Format(date), Absence }, tx).ConfigureAwait(false))
+        var told = (await OutboxStore.ToldOnAsync(db, tx, schoolId, date, Absence).ConfigureAwait(false))
             .Where(r => (r.PupilIds ?? "").Split(',').Contains(pupilId))
             .DistinctBy(r => r.GuardianId)
             .ToList();
         foreach (var (guardianId, channel, _) in told)
         {
-            await InsertRowAsync(db, tx, Key(Correction, schoolId, guardianId, date, channel, pupilId), schoolId, Correction, guardianId, date, channel, pupilId,
-                "pending", notBefore, now, null, null).ConfigureAwait(false);
+            await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(Correction, schoolId, guardianId, date, channel, pupilId), schoolId, Correction, guardianId, date,
+                Enum.Parse<ChannelKind>(channel), pupilId, OutboxState.Pending, notBefore, now)).ConfigureAwait(false);
         }
 
         return told.Count;
@@ -109,20 +84,15 @@ internal static class OutboxWriter
     public static async Task<ChannelKind?> QueueFallbackAsync(
         DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, OutboxMessage failed, DateTimeOffset now)
     {
-        var tried = (await db.QueryAsync<string>(
-                """
-                SELECT channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @GuardianId AND date = @Date AND kind = @Kind
-                    AND channel IS NOT NULL AND COALESCE(only_pupil_id, '') = COALESCE(@OnlyPupilId, '')
-                """,
-                new { schoolId, failed.GuardianId, failed.Date, failed.Kind, failed.OnlyPupilId }, tx).ConfigureAwait(false))
-            .Select(c => Enum.Parse<ChannelKind>(c)).ToHashSet();
-        var contact = await GuardianContacts.LoadAsync(db, tx, schoolId, failed.GuardianId).ConfigureAwait(false);
+        var tried = await OutboxStore.ChannelsTriedAsync(db, tx, schoolId, failed).ConfigureAwait(false);
+        var contact = await GuardianStore.ContactAsync(db, tx, schoolId, failed.GuardianId).ConfigureAwait(false);
         if (contact is null) return null;
         var next = ChannelPolicy.Order(contact, schoolDefault, routing.Available).Where(c => !tried.Contains(c)).Cast<ChannelKind?>().FirstOrDefault();
         if (next is not { } channel) return null;
 
-        await InsertRowAsync(db, tx, Key(failed.Kind, schoolId, failed.GuardianId, StoreTime.ParseDate(failed.Date), channel.ToString(), failed.OnlyPupilId),
-            schoolId, failed.Kind, failed.GuardianId, StoreTime.ParseDate(failed.Date), channel.ToString(), failed.OnlyPupilId, "pending", now, now, null, failed.Id).ConfigureAwait(false);
+        var date = StoreTime.ParseDate(failed.Date);
+        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(failed.Kind, schoolId, failed.GuardianId, date, channel.ToString(), failed.OnlyPupilId),
+            schoolId, failed.Kind, failed.GuardianId, date, channel, failed.OnlyPupilId, OutboxState.Pending, now, now, FallbackOf: failed.Id)).ConfigureAwait(false);
         return channel;
     }
 
@@ -134,30 +104,54 @@ internal static class OutboxWriter
         DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, string kind, string guardianId,
         DateOnly date, string? onlyPupil, DateTimeOffset notBefore, DateTimeOffset now, IReadOnlyCollection<ChannelKind> tried, long? fallbackOf)
     {
-        var contact = await GuardianContacts.LoadAsync(db, tx, schoolId, guardianId).ConfigureAwait(false);
+        var contact = await GuardianStore.ContactAsync(db, tx, schoolId, guardianId).ConfigureAwait(false);
         var order = contact is null ? [] : ChannelPolicy.Order(contact, schoolDefault, routing.Available).Where(c => !tried.Contains(c)).ToList();
         if (order.Count == 0)
         {
             var why = contact is null ? "представителя нет в журнале" : ChannelPolicy.WhyUnreachable(contact, routing.Available);
-            await InsertRowAsync(db, tx, Key(kind, schoolId, guardianId, date, null, onlyPupil), schoolId, kind, guardianId, date, null, onlyPupil,
-                "unreachable", notBefore, now, why, fallbackOf).ConfigureAwait(false);
+            await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(kind, schoolId, guardianId, date, null, onlyPupil), schoolId, kind, guardianId, date, null, onlyPupil,
+                OutboxState.Unreachable, notBefore, now, why, fallbackOf)).ConfigureAwait(false);
             return false;
         }
 
-        var channel = order[0].ToString();
-        await InsertRowAsync(db, tx, Key(kind, schoolId, guardianId, date, channel, onlyPupil), schoolId, kind, guardianId, date, channel, onlyPupil,
-            "pending", notBefore, now, null, fallbackOf).ConfigureAwait(false);
+        var channel = order[0];
+        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(kind, schoolId, guardianId, date, channel.ToString(), onlyPupil), schoolId, kind, guardianId, date,
+            channel, onlyPupil, OutboxState.Pending, notBefore, now, null, fallbackOf)).ConfigureAwait(false);
         return true;
     }
+}
 
-    private static Task InsertRowAsync(
-        DbConnection db, DbTransaction tx, string key, string schoolId, string kind, string guardianId, DateOnly date, string? channel,
-        string? onlyPupil, string state, DateTimeOffset notBefore, DateTimeOffset now, string? error, long? fallbackOf) => db.ExecuteAsync(
-        """
-        INSERT INTO outbox (idempotency_key, school_id, kind, guardian_id, date, channel, only_pupil_id, state, not_before, created_at, last_error, closed_at, fallback_of)
-        VALUES (@key, @schoolId, @kind, @guardianId, @date, @channel, @onlyPupil, @state, @notBefore, @at, @error, CASE WHEN @state = 'unreachable' THEN @at END, @fallbackOf)
-        ON CONFLICT DO NOTHING
-        """,
-        new { key, schoolId, kind, guardianId, date = StoreTime.Format(date), channel, onlyPupil, state, notBefore = StoreTime.Format(notBefore), at = StoreTime.Format(now), error, fallbackOf },
-        tx);
+/// <summary>
+/// Whether a guardian's day calls for a new absence notice about a child, from the messages of that day already
+/// queued: the rule that makes "one message per guardian per day" hold.
+/// </summary>
+internal static class AbsenceNoticeRule
+{
+    public abstract record Decision;
+
+    /// <summary>Nothing to queue: a message is waiting (the child joins it when it is composed) or the guardian was told of this child.</summary>
+    public sealed record Nothing : Decision;
+
+    /// <summary>Every message of the day was cancelled (its absences explained): the last one is queued again.</summary>
+    public sealed record Reopen(long Id) : Decision;
+
+    /// <summary>
+    /// A new message, on a channel not in <paramref name="Tried"/>; about this child only (<paramref name="OnlyPupil"/>)
+    /// when the guardian was already told of others that day.
+    /// </summary>
+    public sealed record Queue(bool OnlyPupil, IReadOnlyCollection<ChannelKind> Tried) : Decision;
+
+    public static Decision Decide(IReadOnlyList<QueuedMessage> day, string pupilId)
+    {
+        if (day.Count == 0) return new Queue(false, []);
+        if (day.All(r => r.State == OutboxState.Cancelled)) return new Reopen(day[^1].Id);
+        var waiting = day.Any(r => r.State == OutboxState.Pending);
+        // A guardian already told (or being told) about this child today is not told again, whatever the absence's own state says.
+        var told = day.Any(r => r.State is OutboxState.Sent or OutboxState.Sending && r.PupilIds.Contains(pupilId));
+        if (waiting || told) return new Nothing();
+        // Nobody was told yet: try the channels not tried, now that the journal may have a new address.
+        return day.All(r => r.State is OutboxState.Failed or OutboxState.Unreachable)
+            ? new Queue(false, day.Where(r => r.Channel is not null).Select(r => r.Channel!.Value).ToList())
+            : new Queue(true, []);
+    }
 }

@@ -1,8 +1,6 @@
 using System.Data.Common;
-using System.Globalization;
 using Connector.Audit;
 using Connector.Store;
-using Dapper;
 
 namespace Connector.Delivery;
 
@@ -20,29 +18,12 @@ internal sealed class SentRecorder
         DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message, string address,
         IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
     {
-        var at = StoreTime.Format(now);
-        await db.ExecuteAsync(
-            """
-            UPDATE outbox SET state = 'sent', sent_at = @at, closed_at = @at, provider_id = COALESCE(@providerId, provider_id), address = @address,
-                delivery_status = CASE WHEN channel = 'Sms' THEN 'Pending' END, last_error = NULL
-            WHERE id = @Id
-            """,
-            new { message.Id, at, providerId, address }, tx).ConfigureAwait(false);
+        await OutboxStore.MarkSentAsync(db, tx, message.Id, address, providerId, now).ConfigureAwait(false);
         if (message.Kind == OutboxWriter.Absence)
         {
             foreach (var (pupilId, lessons) in lessonsByPupil)
             {
-                var previous = await db.ExecuteScalarAsync<string?>(
-                    "SELECT notified_lessons FROM absences WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date",
-                    new { schoolId, pupilId, message.Date }, tx).ConfigureAwait(false);
-                var merged = (previous ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
-                    .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Concat(lessons).Distinct().Order();
-                await db.ExecuteAsync(
-                    """
-                    UPDATE absences SET state = 'notified', notified_at = COALESCE(notified_at, @at), notified_lessons = @lessons
-                    WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @Date
-                    """,
-                    new { schoolId, pupilId, message.Date, at, lessons = string.Join(',', merged) }, tx).ConfigureAwait(false);
+                await AbsenceStore.MarkNotifiedAsync(db, tx, schoolId, pupilId, message.Date, lessons, now).ConfigureAwait(false);
             }
         }
 
@@ -61,19 +42,4 @@ internal sealed class SentRecorder
             now, schoolId, $"{message.Kind}-notice.possibly-sent",
             message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
             pupilIds, Purposes[message.Kind] + "; отправка прервана, канал не может подтвердить доставку, сообщение отправляется повторно", message.IdempotencyKey));
-
-    /// <summary>The lessons missed without a valid reason of the pupils a recovered message covered.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> LessonsOfAsync(DbConnection db, DbTransaction tx, string schoolId, string date, string? pupilIds)
-    {
-        var result = new Dictionary<string, IReadOnlyList<int>>();
-        foreach (var pupilId in (pupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            result[pupilId] = (await db.QueryAsync<long>(
-                    "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason IN ('NoneRecorded', 'Unexcused') ORDER BY lesson_no",
-                    new { schoolId, pupilId, date }, tx).ConfigureAwait(false))
-                .Select(l => (int)l).ToList();
-        }
-
-        return result;
-    }
 }

@@ -175,17 +175,17 @@ internal sealed class SchoolPoller(
 
             var held = Held.From(snapshot.Problems);
             var (changedMarks, changedLessons) = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now, TimeSpan.FromMinutes(checks.ConfirmVanishedMinutes), SkipsNothing).ConfigureAwait(false);
-            var days = (await AbsenceRepository.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
+            var days = (await AbsenceStore.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
                 .Where(d => !held.Covers(d.PupilId, d.Date))
                 .ToList();
             var decidesFrom = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
             var made = SameDayAbsenceRule.Decide(days, decidesFrom);
             var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
-            var summary = await AbsenceRepository.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
+            var summary = await AbsenceDecisions.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
             // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
             var earliest = decidesFrom > from ? decidesFrom : from;
             var decidable = Enumerable.Range(0, today.DayNumber - earliest.DayNumber + 1).Select(earliest.AddDays).ToList();
-            await AbsenceRepository.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
+            await AbsenceDecisions.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
                 made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
 
             // The count depends only on the stored marks, lessons and pupils and on the day: when none of them changed

@@ -61,6 +61,12 @@ internal static class PollRunRepository
             "SELECT decides_from FROM poll_runs WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false) ?? StoreTime.Format(today));
     }
 
+    /// <summary>When the last read the store took began: what a message's counts refer to.</summary>
+    public static async Task<DateTimeOffset?> LastReadAtAsync(DbConnection db, DbTransaction? tx, string schoolId) =>
+        await db.ExecuteScalarAsync<string?>("SELECT last_read_at FROM poll_runs WHERE school_id = @schoolId", new { schoolId }, tx).ConfigureAwait(false) is { } text
+            ? StoreTime.ParseInstant(text)
+            : null;
+
     public static async Task<Stored?> GetAsync(DbConnection db, string schoolId)
     {
         var row = await db.QuerySingleOrDefaultAsync<(string Started, string? Finished, string Outcome, string? Failure, string? Detail, long Changed, long InRow, string? LastOk)?>(

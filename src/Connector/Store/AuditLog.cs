@@ -1,8 +1,8 @@
 using System.Data.Common;
-using Connector.Store;
+using Connector.Audit;
 using Dapper;
 
-namespace Connector.Audit;
+namespace Connector.Store;
 
 /// <summary>
 /// The register of transfers of personal data (003 §6.5: «с регистрацией факта передачи»): when, what kind, to whom,
