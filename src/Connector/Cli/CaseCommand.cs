@@ -86,7 +86,7 @@ internal static class CaseCommand
             var today = school.LocalDate(now);
             var next = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
-                var step = await CaseRepository.RecordAsync(conn, tx, school, profile, caseId, outcome, by ?? Environment.UserName, today, now).ConfigureAwait(false);
+                var step = await Cases.RecordAsync(conn, tx, school, profile, caseId, outcome, by ?? Environment.UserName, today, now).ConfigureAwait(false);
                 await JournalFlags.QueueAsync(conn, tx, schoolId, new JournalFlag(
                     $"case:{schoolId}:{caseId}:{row.StepId}", row.PupilId, JournalFlagKind.EscalationStep, today, $"{row.StepName}: {outcome}"), now).ConfigureAwait(false);
                 return step;
@@ -106,7 +106,7 @@ internal static class CaseCommand
             if (row.State != "open") return Refuse($"Случай № {caseId} уже закрыт: {row.ClosedReason}.");
             await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
-                await CaseRepository.CloseAsync(conn, tx, caseId, reason, host.Services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
+                await Cases.CloseAsync(conn, tx, caseId, reason, host.Services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
                 return 0;
             }, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Случай № {caseId} закрыт: {reason}.");

@@ -192,7 +192,7 @@ internal sealed class SchoolPoller(
             // since this process last counted today, it would find the same levels reached.
             var profile = profiles.Get(school.Ref.ProfileId);
             var unchanged = !SkipsNothing && changedMarks == 0 && changedLessons == 0 && rosterUnchanged && countedUnchanged.TryGetValue(schoolId, out var day) && day == today;
-            IReadOnlyList<NewBreach> breaches = unchanged ? [] : await BreachRepository.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
+            IReadOnlyList<NewBreach> breaches = unchanged ? [] : await Breaches.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
             foreach (var breach in breaches)
             {
                 var kind = breach.Level.NotStarted ? JournalFlagKind.NotStarted : JournalFlagKind.SystematicAbsenceLevel;
@@ -201,7 +201,7 @@ internal sealed class SchoolPoller(
             }
 
             summary.Breaches = breaches.Count;
-            summary.CasesOpened = await CaseRepository.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
+            summary.CasesOpened = await Cases.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
             summary.Held = held.Count;
             return (changedMarks, summary, (ReadQuarantine?)null);
         }, cancellationToken).ConfigureAwait(false);
@@ -232,7 +232,7 @@ internal sealed class SchoolPoller(
         if (retentionCheckedOn.GetValueOrDefault(schoolId) != today)
         {
             var profile = profiles.Get(school.Ref.ProfileId);
-            var proposed = await database.InTransactionAsync((db, tx) => CaseRepository.ProposeDeregistrationAsync(db, tx, school, profile, today), cancellationToken).ConfigureAwait(false);
+            var proposed = await database.InTransactionAsync((db, tx) => Cases.ProposeDeregistrationAsync(db, tx, school, profile, today), cancellationToken).ConfigureAwait(false);
             if (proposed > 0) Log.DeregistrationProposed(logger, schoolId, proposed);
             await RemoveLeaversAsync(school, today, now, cancellationToken).ConfigureAwait(false);
             retentionCheckedOn[schoolId] = today;

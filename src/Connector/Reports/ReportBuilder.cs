@@ -19,9 +19,9 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     public async Task<Report> BuildAsync(DbConnection db, SchoolContext school, Period period, PeriodKind kind)
     {
         var profile = profiles.Get(school.Ref.ProfileId);
-        var counts = (await BreachRepository.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
+        var counts = (await BreachStore.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
         var yearStart = Periods.Current(PeriodKind.SchoolYear, period.To)!;
-        var year = (await BreachRepository.CountAsync(db, null, school.Id, yearStart).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
+        var year = (await BreachStore.CountAsync(db, null, school.Id, yearStart).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
         var pupils = (await db.QueryAsync<PupilInfo>(
             "SELECT pupil_id AS Id, full_name AS FullName, class_name AS ClassName, grade AS GradeNumber, birth_date AS BirthDate FROM pupils WHERE school_id = @Id",
             new { school.Id }).ConfigureAwait(false)).ToDictionary(p => p.Id);
@@ -114,7 +114,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     {
         var onRecord = (await db.QueryAsync<string>(
             "SELECT DISTINCT pupil_id FROM breaches WHERE school_id = @Id AND level_id = 'red-zone'", new { school.Id }).ConfigureAwait(false)).ToHashSet();
-        var counts = (await BreachRepository.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
+        var counts = (await BreachStore.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
         var rows = new List<IReadOnlyList<string>>();
         foreach (var pupilId in onRecord.Union(reached.Select(r => r.Counts.PupilId)).Where(pupils.ContainsKey).OrderBy(p => pupils[p].ClassName).ThenBy(p => pupils[p].FullName))
         {

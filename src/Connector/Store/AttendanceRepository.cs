@@ -11,9 +11,8 @@ internal static class AttendanceRepository
 {
     /// <summary>
     /// Stores the snapshot: lessons as listed, marks of lessons whose attendance was taken. A stored absence the
-    /// journal no longer has, in a lesson the snapshot lists as taken, is marked vanishing, and becomes "present" once
-    /// it stayed missing for <paramref name="confirmVanished"/>; a vanishing mark is neither notified nor corrected. Marks of pupils the
-    /// roster does not know are left out. Returns how many marks and lessons changed.
+    /// journal no longer has goes as <see cref="Absences.VanishedMarkRule"/> says, confirmed after <paramref name="confirmVanished"/>.
+    /// Marks of pupils the roster does not know are left out. Returns how many marks and lessons changed.
     /// </summary>
     /// <remarks>
     /// A poll costs what changed: each lesson keeps a hash of the marks it was last stored with (pupil, presence,
@@ -127,18 +126,17 @@ internal static class AttendanceRepository
         foreach (var (key, old) in stored)
         {
             var (pupilId, date, lessonNo) = key;
-            if (incoming.ContainsKey(key) || old.Presence == nameof(Presence.Present)) continue;
-            if (!taken.Contains((classOf[pupilId], date, lessonNo))) continue;
-            // A row about this pupil's day could not be read: it may be the mark itself, so nothing becomes present.
-            if (held.Covers(pupilId, date)) continue;
-            if (old.VanishedAt is null)
+            var verdict = Absences.VanishedMarkRule.Decide(
+                incoming.ContainsKey(key), old.Presence == nameof(Presence.Present), taken.Contains((classOf[pupilId], date, lessonNo)), held.Covers(pupilId, date),
+                old.VanishedAt is null ? null : StoreTime.ParseInstant(old.VanishedAt), now, confirmVanished);
+            if (verdict == Absences.VanishedMarkRule.Verdict.StartVanishing)
             {
                 vanishing.Add(new { schoolId, PupilId = pupilId, Date = StoreTime.Format(date), LessonNo = lessonNo, at });
-                continue;
             }
-
-            if (now - StoreTime.ParseInstant(old.VanishedAt) < confirmVanished) continue;
-            changes.Add(new MarkRow(pupilId, StoreTime.Format(date), lessonNo, nameof(Presence.Present), nameof(AbsenceReason.NoneRecorded), "", null));
+            else if (verdict == Absences.VanishedMarkRule.Verdict.BecomePresent)
+            {
+                changes.Add(new MarkRow(pupilId, StoreTime.Format(date), lessonNo, nameof(Presence.Present), nameof(AbsenceReason.NoneRecorded), "", null));
+            }
         }
 
         await WriteMarksAsync(db, tx, schoolId, at, changes).ConfigureAwait(false);

@@ -248,7 +248,7 @@ public sealed class EscalationScenarioTests : IDisposable
         var school = host!.Services.GetRequiredService<SchoolRegistry>().Get("school-1");
         var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
         var next = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(
-            (db, tx) => CaseRepository.RecordAsync(db, tx, school, profile, caseId, outcome, "Тихонова Е. С.", D(on), clock.GetUtcNow()), CancellationToken.None);
+            (db, tx) => Cases.RecordAsync(db, tx, school, profile, caseId, outcome, "Тихонова Е. С.", D(on), clock.GetUtcNow()), CancellationToken.None);
         return next?.Due;
     }
 
