@@ -87,7 +87,7 @@ internal static class CaseCommand
             var next = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
                 var step = await Cases.RecordAsync(conn, tx, school, profile, caseId, outcome, by ?? Environment.UserName, today, now).ConfigureAwait(false);
-                await JournalFlags.QueueAsync(conn, tx, schoolId, new JournalFlag(
+                await JournalFlagStore.QueueAsync(conn, tx, schoolId, new JournalFlag(
                     $"case:{schoolId}:{caseId}:{row.StepId}", row.PupilId, JournalFlagKind.EscalationStep, today, $"{row.StepName}: {outcome}"), now).ConfigureAwait(false);
                 return step;
             }, cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,6 @@ using Connector.Audit;
 using Connector.Diagnostics;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.Logging;
 
 namespace Connector.Escalation;
@@ -21,24 +20,17 @@ internal sealed class JournalWriter(SchoolRegistry schools, ConnectorDatabase da
     {
         var school = schools.Get(schoolId);
         if (!school.Adapter.Capabilities.CanWriteFlags) return 0;
-        List<(string Key, string PupilId, string Kind, string Date, string Text, long Attempts, string? ClassName)> pending;
+        IReadOnlyList<(JournalFlag Flag, int Attempts, string? ClassName)> pending;
         await using (var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
         {
-            pending = (await db.QueryAsync<(string, string, string, string, string, long, string?)>(
-                """
-                SELECT f.key, f.pupil_id, f.kind, f.date, f.text, f.attempts, p.class_name
-                FROM journal_flags f LEFT JOIN pupils p ON p.school_id = f.school_id AND p.pupil_id = f.pupil_id
-                WHERE f.school_id = @schoolId AND f.state = 'pending' AND (f.next_attempt_at IS NULL OR f.next_attempt_at <= @now)
-                ORDER BY f.created_at LIMIT 100
-                """,
-                new { schoolId, now = StoreTime.Format(time.GetUtcNow()) }).ConfigureAwait(false)).ToList();
+            pending = await JournalFlagStore.DueAsync(db, schoolId, time.GetUtcNow(), 100).ConfigureAwait(false);
         }
 
         var written = 0;
-        foreach (var (key, pupilId, kind, date, text, attempts, className) in pending)
+        foreach (var (due, attempts, className) in pending)
         {
-            var teacher = className is null ? null : school.ClassTeacherOf(className)?.FullName;
-            var flag = new JournalFlag(key, pupilId, Enum.Parse<JournalFlagKind>(kind), StoreTime.ParseDate(date), text, teacher);
+            var (key, pupilId) = (due.Key, due.PupilId);
+            var flag = due with { ClassTeacher = className is null ? null : school.ClassTeacherOf(className)?.FullName };
             string? error = null;
             var failed = false;
             try
@@ -57,15 +49,13 @@ internal sealed class JournalWriter(SchoolRegistry schools, ConnectorDatabase da
             {
                 if (error is null)
                 {
-                    await db.ExecuteAsync("UPDATE journal_flags SET state = 'written', written_at = @at, attempts = attempts + 1 WHERE key = @key",
-                        new { key, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                    await JournalFlagStore.MarkWrittenAsync(db, tx, key, now).ConfigureAwait(false);
                     await AuditLog.RecordAsync(db, tx, new AuditEntry(now, schoolId, "journal-flag.written", "journal", null, [pupilId],
                         "отметка для сотрудников школы в электронном журнале (RULES.md §2, §4)", key)).ConfigureAwait(false);
                 }
                 else
                 {
-                    await db.ExecuteAsync("UPDATE journal_flags SET state = @state, attempts = attempts + 1, last_error = @error, next_attempt_at = @next WHERE key = @key",
-                        new { key, error, state = failed ? "failed" : "pending", next = StoreTime.Format(now + RetryAfter((int)attempts + 1)) }, tx).ConfigureAwait(false);
+                    await JournalFlagStore.MarkNotWrittenAsync(db, tx, key, error, giveUp: failed, now + RetryAfter(attempts + 1)).ConfigureAwait(false);
                 }
 
                 return 0;

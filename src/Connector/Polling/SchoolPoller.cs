@@ -196,7 +196,7 @@ internal sealed class SchoolPoller(
             foreach (var breach in breaches)
             {
                 var kind = breach.Level.NotStarted ? JournalFlagKind.NotStarted : JournalFlagKind.SystematicAbsenceLevel;
-                await JournalFlags.QueueAsync(db, tx, schoolId,
+                await JournalFlagStore.QueueAsync(db, tx, schoolId,
                     new JournalFlag($"breach:{schoolId}:{breach.PupilId}:{breach.Level.Id}:{breach.Period.Key}", breach.PupilId, kind, today, breach.Describe()), now).ConfigureAwait(false);
             }
 
