@@ -1,7 +1,6 @@
 using Connector.Abstractions.Schools;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Connector.Cli;
@@ -23,15 +22,8 @@ internal static class ConsentCommand
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var known = await database.InTransactionAsync(async (db, tx) =>
             {
-                var exists = await db.ExecuteScalarAsync<int>(
-                    "SELECT COUNT(*) FROM guardians WHERE school_id = @schoolId AND guardian_id = @guardianId", new { schoolId, guardianId }, tx).ConfigureAwait(false);
-                if (exists == 0) return false;
-                await db.ExecuteAsync(
-                    """
-                    INSERT INTO guardian_consents (school_id, guardian_id, channel, status, recorded_at, source) VALUES (@schoolId, @guardianId, @channel, @status, @at, @source)
-                    ON CONFLICT (school_id, guardian_id, channel) DO UPDATE SET status = excluded.status, recorded_at = excluded.recorded_at, source = excluded.source
-                    """,
-                    new { schoolId, guardianId, channel = channel.ToString(), status = optOut ? "opt-out" : "consent", at = StoreTime.Format(now), source }, tx).ConfigureAwait(false);
+                if (!await GuardianStore.ExistsAsync(db, tx, schoolId, guardianId).ConfigureAwait(false)) return false;
+                await GuardianStore.RecordConsentAsync(db, tx, schoolId, guardianId, channel, optOut, source, now).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
 
@@ -73,15 +65,8 @@ internal static class ConsentCommand
 
             var known = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (db, tx) =>
             {
-                var exists = await db.ExecuteScalarAsync<int>(
-                    "SELECT COUNT(*) FROM guardians WHERE school_id = @schoolId AND guardian_id = @guardianId", new { schoolId, guardianId }, tx).ConfigureAwait(false);
-                if (exists == 0) return false;
-                await db.ExecuteAsync(
-                    """
-                    INSERT INTO processing_consents (school_id, guardian_id, given_on, basis, recorded_at) VALUES (@schoolId, @guardianId, @given, @basis, @at)
-                    ON CONFLICT (school_id, guardian_id) DO UPDATE SET given_on = excluded.given_on, basis = excluded.basis, recorded_at = excluded.recorded_at
-                    """,
-                    new { schoolId, guardianId, given = StoreTime.Format(givenOn), basis, at = StoreTime.Format(now) }, tx).ConfigureAwait(false);
+                if (!await GuardianStore.ExistsAsync(db, tx, schoolId, guardianId).ConfigureAwait(false)) return false;
+                await GuardianStore.RecordProcessingConsentAsync(db, tx, schoolId, guardianId, givenOn, basis, now).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
 

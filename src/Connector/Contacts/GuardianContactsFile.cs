@@ -5,7 +5,6 @@ using Connector.Adapters.Generic.Contacts;
 using Connector.Configuration;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 
 namespace Connector.Contacts;
 
@@ -58,14 +57,7 @@ internal sealed class GuardianContactsFile(ConnectorPaths paths)
         {
             foreach (var channel in new[] { ChannelKind.Email, ChannelKind.Sms })
             {
-                await db.ExecuteAsync(
-                    """
-                    INSERT INTO guardian_consents (school_id, guardian_id, channel, status, recorded_at, source) VALUES (@schoolId, @guardianId, @channel, @status, @at, @source)
-                    ON CONFLICT (school_id, guardian_id, channel) DO UPDATE SET status = excluded.status, recorded_at = excluded.recorded_at
-                    WHERE guardian_consents.source = excluded.source AND guardian_consents.status <> excluded.status
-                    """,
-                    new { schoolId, guardianId = consent.GuardianId, channel = channel.ToString(), status = consent.Consent ? "consent" : "opt-out", at = StoreTime.Format(now), source = ConsentSource },
-                    tx).ConfigureAwait(false);
+                await GuardianStore.RecordConsentAsync(db, tx, schoolId, consent.GuardianId, channel, !consent.Consent, ConsentSource, now, onlyOverSameSource: true).ConfigureAwait(false);
             }
         }
     }

@@ -3,7 +3,6 @@ using System.Globalization;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
-using Dapper;
 
 namespace Connector.Reports;
 
@@ -22,9 +21,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
         var counts = (await BreachStore.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
         var yearStart = Periods.Current(PeriodKind.SchoolYear, period.To)!;
         var year = (await BreachStore.CountAsync(db, null, school.Id, yearStart).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
-        var pupils = (await db.QueryAsync<PupilInfo>(
-            "SELECT pupil_id AS Id, full_name AS FullName, class_name AS ClassName, grade AS GradeNumber, birth_date AS BirthDate FROM pupils WHERE school_id = @Id",
-            new { school.Id }).ConfigureAwait(false)).ToDictionary(p => p.Id);
+        var pupils = await ReportStore.PupilsAsync(db, school.Id).ConfigureAwait(false);
 
         // Who reached which level: the period's own levels on its counts, the school-year levels up to its end.
         var reached = profile.Levels
@@ -49,7 +46,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
 
     /// <summary>Baley's «ОТЧЕТ мониторинга учета» (000, приложение), used by every profile without a form of its own.</summary>
     private static async Task<ReportTable> MonitoringAsync(DbConnection db, SchoolContext school, RuleProfile profile, Period period,
-        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
+        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, ReportPupil> pupils)
     {
         var rows = new List<IReadOnlyList<string>>();
         foreach (var group in reached.GroupBy(r => r.Counts.PupilId).OrderBy(g => pupils[g.Key].ClassName).ThenBy(g => pupils[g.Key].FullName))
@@ -70,7 +67,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
     }
 
     /// <summary>Volsk's «Сведения о несовершеннолетних, подлежащих учёту» (002, приложение 1): counts by grade band.</summary>
-    private static ReportTable VolskBands(SchoolContext school, Period period, IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
+    private static ReportTable VolskBands(SchoolContext school, Period period, IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, ReportPupil> pupils)
     {
         static string Band(int grade) => grade <= 4 ? "1–4" : grade <= 9 ? "5–9" : "10–11";
         var rows = reached.GroupBy(r => r.Level.Id).OrderBy(g => g.First().Level.Rank).Select(level =>
@@ -84,7 +81,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
 
     /// <summary>Tolyatti's forms № 1 (not started) and № 2 (over 50 %) (004, формы).</summary>
     private static async Task<IReadOnlyList<ReportTable>> TolyattiFormsAsync(DbConnection db, SchoolContext school, Period period,
-        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
+        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, ReportPupil> pupils)
     {
         var tables = new List<ReportTable>();
         // A pupil who never started is on form № 1 only, not also among those missing over half the lessons.
@@ -97,7 +94,7 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
             {
                 var pupil = pupils[counts.PupilId];
                 var (measures, _) = await MeasuresAsync(db, school.Id, pupil.Id).ConfigureAwait(false);
-                rows.Add([(rows.Count + 1).ToString(Russian), pupil.FullName, pupil.BirthDate is { } b ? StoreTime.ParseDate(b).ToString("dd.MM.yyyy", Russian) : "нет в журнале",
+                rows.Add([(rows.Count + 1).ToString(Russian), pupil.FullName, pupil.BirthDate is { } b ? b.ToString("dd.MM.yyyy", Russian) : "нет в журнале",
                     pupil.ClassName, $"пропущено без уважительной причины {counts.Missed} из {counts.Scheduled} уроков ({counts.Share.ToString("0.#", Russian)} %)", measures]);
             }
 
@@ -110,10 +107,9 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
 
     /// <summary>Krasnodar's quarterly effectiveness (003 §VII): attendance of the red-zone pupils; 85 % or more is positive.</summary>
     private static async Task<ReportTable> KrasnodarEffectivenessAsync(DbConnection db, SchoolContext school, Period period,
-        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, PupilInfo> pupils)
+        IReadOnlyList<(ThresholdLevel Level, PupilPeriodCounts Counts)> reached, IReadOnlyDictionary<string, ReportPupil> pupils)
     {
-        var onRecord = (await db.QueryAsync<string>(
-            "SELECT DISTINCT pupil_id FROM breaches WHERE school_id = @Id AND level_id = 'red-zone'", new { school.Id }).ConfigureAwait(false)).ToHashSet();
+        var onRecord = await ReportStore.EverAtLevelAsync(db, school.Id, "red-zone").ConfigureAwait(false);
         var counts = (await BreachStore.CountAsync(db, null, school.Id, period).ConfigureAwait(false)).ToDictionary(c => c.PupilId);
         var rows = new List<IReadOnlyList<string>>();
         foreach (var pupilId in onRecord.Union(reached.Select(r => r.Counts.PupilId)).Where(pupils.ContainsKey).OrderBy(p => pupils[p].ClassName).ThenBy(p => pupils[p].FullName))
@@ -129,40 +125,21 @@ internal sealed class ReportBuilder(RuleProfiles profiles)
             [("№", 6), ("ФИО", 32), ("Класс", 8), ("Посещаемость за период", 18), ("Динамика", 26)], rows);
     }
 
-    private static async Task<(int NoReason, int Unexcused)> ReasonsAsync(DbConnection db, string schoolId, string pupilId, Period period)
-    {
-        var rows = (await db.QueryAsync<(string Reason, long Count)>(
-            """
-            SELECT m.reason, COUNT(*) FROM marks m
-            JOIN pupils p ON p.school_id = m.school_id AND p.pupil_id = m.pupil_id
-            JOIN lessons l ON l.school_id = m.school_id AND l.class_name = p.class_name AND l.date = m.date AND l.lesson_no = m.lesson_no AND l.taken = 1
-            WHERE m.school_id = @schoolId AND m.pupil_id = @pupilId AND m.date BETWEEN @from AND @to AND m.presence = 'Absent'
-            GROUP BY m.reason
-            """, new { schoolId, pupilId, from = StoreTime.Format(period.From), to = StoreTime.Format(period.To) }).ConfigureAwait(false)).ToDictionary(r => r.Reason, r => (int)r.Count);
-        return (rows.GetValueOrDefault("NoneRecorded"), rows.GetValueOrDefault("Unexcused"));
-    }
+    private static Task<(int NoReason, int Unexcused)> ReasonsAsync(DbConnection db, string schoolId, string pupilId, Period period) =>
+        ReportStore.ReasonsAsync(db, schoolId, pupilId, period.From, period.To);
 
     /// <summary>The steps done in the pupil's cases, and where the latest case stands.</summary>
     private static async Task<(string Measures, string Result)> MeasuresAsync(DbConnection db, string schoolId, string pupilId)
     {
-        var steps = (await db.QueryAsync<(string Name, string? Outcome, string Due, string State)>(
-            """
-            SELECT s.name, s.outcome, s.due_on, s.state FROM case_steps s JOIN cases c ON c.id = s.case_id
-            WHERE c.school_id = @schoolId AND c.pupil_id = @pupilId ORDER BY c.id, s.seq
-            """, new { schoolId, pupilId }).ConfigureAwait(false)).ToList();
+        var steps = await ReportStore.StepsOfPupilAsync(db, schoolId, pupilId).ConfigureAwait(false);
         if (steps.Count == 0) return ("случай не открывался", "");
-        var done = steps.Where(s => s.State == "done").Select(s => $"{s.Name}: {s.Outcome}").ToList();
-        var pending = steps.LastOrDefault(s => s.State == "pending");
+        var done = steps.Where(s => s.Done).Select(s => $"{s.Name}: {s.Outcome}").ToList();
+        var pending = steps.LastOrDefault(s => s.Pending);
         return (done.Count == 0 ? "шаги ещё не выполнены" : string.Join("; ", done),
-            pending.Name is null ? "все шаги выполнены" : $"в работе: {pending.Name} (срок {StoreTime.ParseDate(pending.Due):dd.MM.yyyy})");
+            pending is null ? "все шаги выполнены" : $"в работе: {pending.Name} (срок {pending.Due:dd.MM.yyyy})");
     }
 
     private static string N(int value) => value.ToString(Russian);
-
-    private sealed record PupilInfo(string Id, string FullName, string ClassName, long GradeNumber, string? BirthDate)
-    {
-        public int Grade => (int)GradeNumber;
-    }
 }
 
 /// <summary>A built report: its tables, and the pupils whose data it carries (for the audit log).</summary>
