@@ -6,7 +6,6 @@ using Connector.Escalation;
 using Connector.Schools;
 using Connector.Store;
 using Connector.Thresholds;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
@@ -19,9 +18,7 @@ internal static class CaseCommand
     public static Task<int> ListAsync(string? home, string schoolId, bool all, CancellationToken cancellationToken) =>
         WithSchoolAsync(home, schoolId, async (host, school, db) =>
         {
-            var cases = (await db.QueryAsync<CaseRow>(
-                $"{CaseRow.Select} WHERE c.school_id = @schoolId {(all ? "" : "AND c.state = 'open'")} ORDER BY s.due_on, c.id",
-                new { schoolId }).ConfigureAwait(false)).ToList();
+            var cases = await CaseStore.ListAsync(db, schoolId, all).ConfigureAwait(false);
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
             var today = school.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             Console.WriteLine($"{(all ? "Все" : "Открытые")} случаи школы {school.Ref.Name} ({profile.Name}): {cases.Count}.");
@@ -33,7 +30,7 @@ internal static class CaseCommand
             {
                 table.AddRow(
                     row.Id.ToString(CultureInfo.InvariantCulture), Markup.Escape(ShortName(row.FullName)), Markup.Escape(row.ClassName),
-                    Markup.Escape(LevelName(profile, row.LevelId)), Markup.Escape(row.StepName ?? (row.State == "closed" ? "закрыт" : "—")),
+                    Markup.Escape(LevelName(profile, row.LevelId)), Markup.Escape(row.StepName ?? (!row.Open ? "закрыт" : "—")),
                     Markup.Escape(row.OwnerRole is null ? "" : Owner(school, row.OwnerRole, row.ClassName)), Due(row.DueOn, today));
             }
 
@@ -44,22 +41,19 @@ internal static class CaseCommand
     public static Task<int> ShowAsync(string? home, string schoolId, long caseId, CancellationToken cancellationToken) =>
         WithSchoolAsync(home, schoolId, async (host, school, db) =>
         {
-            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            var row = await CaseStore.GetAsync(db, schoolId, caseId).ConfigureAwait(false);
             if (row is null) return NoSuchCase(schoolId, caseId);
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
-            var breach = await db.QuerySingleAsync<(string Period, double Share, long Missed, long Scheduled, string? DroppedAt, double? DroppedShare)>(
-                "SELECT period_name, share, missed, scheduled, dropped_at, dropped_share FROM breaches WHERE id = (SELECT breach_id FROM cases WHERE id = @caseId)",
-                new { caseId }).ConfigureAwait(false);
+            var breach = await CaseStore.BreachOfAsync(db, caseId).ConfigureAwait(false);
             Console.WriteLine($"Случай № {row.Id}: {row.FullName}, {row.ClassName} класс.");
             Console.WriteLine($"Уровень: {LevelName(profile, row.LevelId)}; {breach.Period}: пропущено без уважительной причины {breach.Missed} из {breach.Scheduled} уроков ({breach.Share:0.#} %).");
-            if (breach.DroppedAt is not null)
+            if (breach.Dropped)
             {
                 Console.WriteLine($"Внимание: после этого записаны причины, доля снизилась до {breach.DroppedShare:0.#} % — уровень больше не достигается. Решите, закрыть ли случай.");
             }
 
-            Console.WriteLine($"Открыт {StoreTime.ParseDate(row.OpenedOn):dd.MM.yyyy}; {(row.State == "open" ? "открыт" : $"закрыт: {row.ClosedReason}")}.");
-            var steps = await db.QueryAsync<(long Seq, string Name, string Owner, string Due, string State, string? Outcome, string? By, string Source)>(
-                "SELECT seq, name, owner_role, due_on, state, outcome, recorded_by, source FROM case_steps WHERE case_id = @caseId ORDER BY seq", new { caseId }).ConfigureAwait(false);
+            Console.WriteLine($"Открыт {row.OpenedOn:dd.MM.yyyy}; {(row.Open ? "открыт" : $"закрыт: {row.ClosedReason}")}.");
+            var steps = await CaseStore.StepsAsync(db, caseId).ConfigureAwait(false);
             var today = school.LocalDate(host.Services.GetRequiredService<TimeProvider>().GetUtcNow());
             foreach (var step in steps)
             {
@@ -78,9 +72,9 @@ internal static class CaseCommand
     public static Task<int> RecordAsync(string? home, string schoolId, long caseId, string outcome, string? by, CancellationToken cancellationToken) =>
         WithSchoolAsync(home, schoolId, async (host, school, db) =>
         {
-            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            var row = await CaseStore.GetAsync(db, schoolId, caseId).ConfigureAwait(false);
             if (row is null) return NoSuchCase(schoolId, caseId);
-            if (row.State != "open") return Refuse($"Случай № {caseId} закрыт: {row.ClosedReason}.");
+            if (!row.Open) return Refuse($"Случай № {caseId} закрыт: {row.ClosedReason}.");
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var today = school.LocalDate(now);
@@ -101,9 +95,9 @@ internal static class CaseCommand
     public static Task<int> CloseAsync(string? home, string schoolId, long caseId, string reason, CancellationToken cancellationToken) =>
         WithSchoolAsync(home, schoolId, async (host, school, db) =>
         {
-            var row = await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false);
+            var row = await CaseStore.GetAsync(db, schoolId, caseId).ConfigureAwait(false);
             if (row is null) return NoSuchCase(schoolId, caseId);
-            if (row.State != "open") return Refuse($"Случай № {caseId} уже закрыт: {row.ClosedReason}.");
+            if (!row.Open) return Refuse($"Случай № {caseId} уже закрыт: {row.ClosedReason}.");
             await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(async (conn, tx) =>
             {
                 await Cases.CloseAsync(conn, tx, caseId, reason, host.Services.GetRequiredService<TimeProvider>().GetUtcNow()).ConfigureAwait(false);
@@ -132,10 +126,9 @@ internal static class CaseCommand
 
     private static string LevelName(RuleProfile profile, string levelId) => profile.Levels.FirstOrDefault(l => l.Id == levelId)?.Name ?? levelId;
 
-    private static string Due(string? dueOn, DateOnly today)
+    private static string Due(DateOnly? dueOn, DateOnly today)
     {
-        if (dueOn is null) return "";
-        var due = StoreTime.ParseDate(dueOn);
+        if (dueOn is not { } due) return "";
         return $"{due:dd.MM.yyyy}{(due < today ? " (просрочено)" : due == today ? " (сегодня)" : "")}";
     }
 
@@ -160,17 +153,5 @@ internal static class CaseCommand
     {
         var parts = fullName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return parts.Length == 1 ? fullName : $"{parts[0]} {string.Concat(parts.Skip(1).Select(p => p[0] + "."))}".Replace(".", ". ", StringComparison.Ordinal).TrimEnd();
-    }
-
-    private sealed record CaseRow(long Id, string PupilId, string FullName, string ClassName, string LevelId, string State, string OpenedOn, string? ClosedReason,
-        string? StepId, string? StepName, string? OwnerRole, string? DueOn)
-    {
-        public const string Select = """
-            SELECT c.id AS Id, c.pupil_id AS PupilId, p.full_name AS FullName, p.class_name AS ClassName, c.level_id AS LevelId, c.state AS State,
-                   c.opened_on AS OpenedOn, c.closed_reason AS ClosedReason, s.step_id AS StepId, s.name AS StepName, s.owner_role AS OwnerRole, s.due_on AS DueOn
-            FROM cases c
-            JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
-            LEFT JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending'
-            """;
     }
 }

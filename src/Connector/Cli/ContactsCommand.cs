@@ -5,7 +5,6 @@ using Connector.Adapters.Generic.Contacts;
 using Connector.Contacts;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 
 namespace Connector.Cli;
 
@@ -36,10 +35,7 @@ internal static class ContactsCommand
     {
         if (contacts.PathOf(school) is { } path)
         {
-            var pupils = (await db.QueryAsync<(string Id, string Name, string ClassName, string? Birth)>(
-                "SELECT pupil_id, full_name, class_name, birth_date FROM pupils WHERE school_id = @id AND active = 1", new { id = school.Id }).ConfigureAwait(false))
-                .Select(p => new Pupil(p.Id, p.Name, p.ClassName, 1, [], true, p.Birth is null ? null : StoreTime.ParseDate(p.Birth)))
-                .ToList();
+            var pupils = await RosterRepository.ActivePupilsAsync(db, school.Id).ConfigureAwait(false);
             try
             {
                 var read = ContactsFile.Read(path);
@@ -63,15 +59,7 @@ internal static class ContactsCommand
 
         var today = school.LocalDate(time.GetUtcNow());
         var previous = school.Calendar.PreviousSchoolDay(today) ?? today;
-        var stranded = (await db.QueryAsync<(string ClassName, string PupilId)>(
-            """
-            SELECT DISTINCT p.class_name, p.pupil_id FROM absences a
-            JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
-            WHERE a.school_id = @id AND a.date IN (@today, @previous) AND a.state <> 'explained'
-              AND NOT EXISTS (SELECT 1 FROM pupil_guardians pg JOIN guardians g ON g.school_id = pg.school_id AND g.guardian_id = pg.guardian_id
-                              WHERE pg.school_id = a.school_id AND pg.pupil_id = a.pupil_id AND (g.email IS NOT NULL OR g.phone IS NOT NULL))
-            ORDER BY p.class_name, p.pupil_id
-            """, new { id = school.Id, today = StoreTime.Format(today), previous = StoreTime.Format(previous) }).ConfigureAwait(false)).ToList();
+        var stranded = await RosterRepository.StrandedAsync(db, school.Id, today, previous).ConfigureAwait(false);
         if (stranded.Count > 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

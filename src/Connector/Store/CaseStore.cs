@@ -80,4 +80,47 @@ internal static class CaseStore
     public static Task MarkStepDoneAsync(DbConnection db, DbTransaction tx, long caseId, int seq, string outcome, string by, DateTimeOffset now) => db.ExecuteAsync(
         "UPDATE case_steps SET state = 'done', outcome = @outcome, recorded_at = @at, recorded_by = @by WHERE case_id = @caseId AND seq = @seq",
         new { caseId, seq, outcome, by, at = StoreTime.Format(now) }, tx);
+
+    /// <summary>The school's cases (open ones only unless <paramref name="all"/>), each with its pending step, by due date.</summary>
+    public static async Task<IReadOnlyList<CaseView>> ListAsync(DbConnection db, string schoolId, bool all) =>
+        (await db.QueryAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId {(all ? "" : "AND c.state = 'open'")} ORDER BY s.due_on, c.id",
+            new { schoolId }).ConfigureAwait(false)).Select(r => r.View()).ToList();
+
+    public static async Task<CaseView?> GetAsync(DbConnection db, string schoolId, long caseId) =>
+        (await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false))?.View();
+
+    /// <summary>The breach the case was opened for, with the share it fell to if it was dropped since.</summary>
+    public static async Task<(string Period, double Share, long Missed, long Scheduled, bool Dropped, double? DroppedShare)> BreachOfAsync(DbConnection db, long caseId)
+    {
+        var b = await db.QuerySingleAsync<(string Period, double Share, long Missed, long Scheduled, string? DroppedAt, double? DroppedShare)>(
+            "SELECT period_name, share, missed, scheduled, dropped_at, dropped_share FROM breaches WHERE id = (SELECT breach_id FROM cases WHERE id = @caseId)",
+            new { caseId }).ConfigureAwait(false);
+        return (b.Period, b.Share, b.Missed, b.Scheduled, b.DroppedAt is not null, b.DroppedShare);
+    }
+
+    /// <summary>Every step of the case, in order; the state is "pending", "done" or "superseded".</summary>
+    public static async Task<IReadOnlyList<(int Seq, string Name, string Owner, DateOnly Due, string State, string? Outcome, string? By, string Source)>> StepsAsync(DbConnection db, long caseId) =>
+        (await db.QueryAsync<(long Seq, string Name, string Owner, string Due, string State, string? Outcome, string? By, string Source)>(
+            "SELECT seq, name, owner_role, due_on, state, outcome, recorded_by, source FROM case_steps WHERE case_id = @caseId ORDER BY seq", new { caseId }).ConfigureAwait(false))
+        .Select(s => ((int)s.Seq, s.Name, s.Owner, StoreTime.ParseDate(s.Due), s.State, s.Outcome, s.By, s.Source))
+        .ToList();
+
+    private sealed record CaseRow(long Id, string PupilId, string FullName, string ClassName, string LevelId, string State, string OpenedOn, string? ClosedReason,
+        string? StepId, string? StepName, string? OwnerRole, string? DueOn)
+    {
+        public const string Select = """
+            SELECT c.id AS Id, c.pupil_id AS PupilId, p.full_name AS FullName, p.class_name AS ClassName, c.level_id AS LevelId, c.state AS State,
+                   c.opened_on AS OpenedOn, c.closed_reason AS ClosedReason, s.step_id AS StepId, s.name AS StepName, s.owner_role AS OwnerRole, s.due_on AS DueOn
+            FROM cases c
+            JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
+            LEFT JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending'
+            """;
+
+        public CaseView View() => new(Id, PupilId, FullName, ClassName, LevelId, State == "open", StoreTime.ParseDate(OpenedOn), ClosedReason, StepId, StepName, OwnerRole,
+            DueOn is null ? null : StoreTime.ParseDate(DueOn));
+    }
 }
+
+/// <summary>A case as staff see it: the pupil, the level, whether it is open, and its pending step if any.</summary>
+internal sealed record CaseView(long Id, string PupilId, string FullName, string ClassName, string LevelId, bool Open, DateOnly OpenedOn, string? ClosedReason,
+    string? StepId, string? StepName, string? OwnerRole, DateOnly? DueOn);

@@ -93,4 +93,23 @@ internal static class RosterRepository
             """,
             new { schoolId, at, date = StoreTime.Format(localDate) }, tx).ConfigureAwait(false);
     }
+
+    /// <summary>The school's pupils studying now, as a contacts file is matched against them.</summary>
+    public static async Task<IReadOnlyList<Pupil>> ActivePupilsAsync(DbConnection db, string schoolId) =>
+        (await db.QueryAsync<(string Id, string Name, string ClassName, string? Birth)>(
+            "SELECT pupil_id, full_name, class_name, birth_date FROM pupils WHERE school_id = @schoolId AND active = 1", new { schoolId }).ConfigureAwait(false))
+        .Select(p => new Pupil(p.Id, p.Name, p.ClassName, 1, [], true, p.Birth is null ? null : StoreTime.ParseDate(p.Birth)))
+        .ToList();
+
+    /// <summary>Pupils with an unexplained absence today or on the previous school day none of whose guardians has an e-mail or a phone: class and id.</summary>
+    public static async Task<IReadOnlyList<(string ClassName, string PupilId)>> StrandedAsync(DbConnection db, string schoolId, DateOnly today, DateOnly previous) =>
+        (await db.QueryAsync<(string ClassName, string PupilId)>(
+            """
+            SELECT DISTINCT p.class_name, p.pupil_id FROM absences a
+            JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
+            WHERE a.school_id = @schoolId AND a.date IN (@today, @previous) AND a.state <> 'explained'
+              AND NOT EXISTS (SELECT 1 FROM pupil_guardians pg JOIN guardians g ON g.school_id = pg.school_id AND g.guardian_id = pg.guardian_id
+                              WHERE pg.school_id = a.school_id AND pg.pupil_id = a.pupil_id AND (g.email IS NOT NULL OR g.phone IS NOT NULL))
+            ORDER BY p.class_name, p.pupil_id
+            """, new { schoolId, today = StoreTime.Format(today), previous = StoreTime.Format(previous) }).ConfigureAwait(false)).ToList();
 }
