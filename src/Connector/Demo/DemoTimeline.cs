@@ -2,7 +2,6 @@ using System.Globalization;
 using Connector.Notifier.Templates;
 using Connector.Schools;
 using Connector.Store;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -23,38 +22,18 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
 
     public async Task StepAsync(DateTimeOffset now)
     {
-        var window = new { from = StoreTime.Format(since), to = StoreTime.Format(now) };
-        since = now;
-        await using var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        var found = (await db.QueryAsync<(string FullName, string ClassName, string Date)>(
-            """
-            SELECT p.full_name, p.class_name, a.date FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
-            WHERE a.first_seen_at > @from AND a.first_seen_at <= @to ORDER BY p.class_name, p.full_name
-            """, window).ConfigureAwait(false)).ToList();
-        var outbox = (await db.QueryAsync<(string State, string? SentAt, string? ClosedAt, string CreatedAt)>(
-            """
-            SELECT state, sent_at, closed_at, created_at FROM outbox
-            WHERE kind <> 'digest' AND ((sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to))
-            """, window).ConfigureAwait(false)).ToList();
-        var corrected = (await db.QueryAsync<(string FullName, string ClassName, string Correction)>(
-            """
-            SELECT p.full_name, p.class_name, a.correction FROM absences a JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
-            WHERE a.corrected_at > @from AND a.corrected_at <= @to ORDER BY p.class_name
-            """, window).ConfigureAwait(false)).ToList();
-        var breaches = (await db.QueryAsync<(string FullName, string ClassName, string Level, double Share, long CaseId)>(
-            """
-            SELECT p.full_name, p.class_name, b.level_id, b.share, COALESCE(c.id, 0) FROM breaches b
-            JOIN pupils p ON p.school_id = b.school_id AND p.pupil_id = b.pupil_id
-            LEFT JOIN cases c ON c.breach_id = b.id
-            WHERE b.detected_at > @from AND b.detected_at <= @to ORDER BY p.class_name
-            """, window).ConfigureAwait(false)).ToList();
-        var explained = await db.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM absences WHERE explained_at > @from AND explained_at <= @to", window).ConfigureAwait(false);
+        DemoWindow happened;
+        await using (var db = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            happened = await DemoStore.BetweenAsync(db, since, now).ConfigureAwait(false);
+        }
 
-        var sent = outbox.Count(o => o.State == "sent");
-        var cancelled = outbox.Count(o => o.State == "cancelled");
-        var unreachable = outbox.Count(o => o.State == "unreachable");
-        var failed = outbox.Count(o => o.State == "failed");
+        since = now;
+        var (found, closed, corrected, breaches, explained) = (happened.Found, happened.Closed, happened.Corrected, happened.Breaches, happened.Explained);
+        var sent = closed.Count(s => s == OutboxState.Sent);
+        var cancelled = closed.Count(s => s == OutboxState.Cancelled);
+        var unreachable = closed.Count(s => s == OutboxState.Unreachable);
+        var failed = closed.Count(s => s == OutboxState.Failed);
         if (found.Count + sent + cancelled + unreachable + failed + corrected.Count + explained + breaches.Count == 0) return;
 
         var local = school.LocalTime(now);
@@ -71,7 +50,7 @@ internal sealed class DemoTimeline(IServiceProvider services, TextWriter output)
         if (found.Count > 0)
         {
             counts.Found += found.Count;
-            var late = found.Count(f => f.Date != StoreTime.Format(today));
+            var late = found.Count(f => f.Date != today);
             var who = string.Join("; ", found.GroupBy(f => f.ClassName).Select(g => $"{g.Key}: {string.Join(", ", g.Select(f => ShortName(f.FullName)))}"));
             output.WriteLine($"{time}  пропуск без причины: {found.Count} ({who}){(late > 0 ? $"; из них за прошлый день: {late}" : "")}");
         }
