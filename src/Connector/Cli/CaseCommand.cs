@@ -59,8 +59,8 @@ internal static class CaseCommand
             {
                 var state = step.State switch
                 {
-                    "done" => $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}",
-                    "superseded" => "не требуется: предложено снятие с учёта",
+                    StepState.Done => $"выполнено: {step.Outcome}{(step.By is null ? "" : $" ({step.By})")}",
+                    StepState.Superseded => "не требуется: предложено снятие с учёта",
                     _ => $"срок {Due(step.Due, today)}",
                 };
                 Console.WriteLine($"  {step.Seq + 1}. {step.Name} — {Owner(school, step.Owner, row.ClassName)}; {state}. [{step.Source}]");

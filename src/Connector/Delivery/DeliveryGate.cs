@@ -38,7 +38,7 @@ internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOpt
         if (QuietUntil(school, channel, now) is { } until)
         {
             // A notice pushed past the day of the absence breaks the same-day rule: the digest must say so.
-            var late = DateOnly.FromDateTime(school.LocalTime(until)) > StoreTime.ParseDate(message.Date) ? "quiet-hours" : null;
+            var late = DateOnly.FromDateTime(school.LocalTime(until)) > message.Date ? "quiet-hours" : null;
             await OutboxStore.DeferAsync(db, message.Id, until, late).ConfigureAwait(false);
             return Verdict.Deferred;
         }

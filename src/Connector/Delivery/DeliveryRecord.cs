@@ -43,7 +43,7 @@ internal sealed class DeliveryRecord(
                     break;
                 default:
                     var attempts = message.Attempts + 1;
-                    if (now - StoreTime.ParseInstant(message.CreatedAt) > TimeSpan.FromHours(delivery.GiveUpAfterHours))
+                    if (now - message.CreatedAt > TimeSpan.FromHours(delivery.GiveUpAfterHours))
                     {
                         await FailAndFallBackAsync(db, tx, school, message, $"gave up after {attempts} attempts: {result.Detail}", now).ConfigureAwait(false);
                         break;

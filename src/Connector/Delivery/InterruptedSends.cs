@@ -52,7 +52,7 @@ internal sealed class InterruptedSends(
     }
 
     private async Task<PriorHandover> AskChannelAsync(OutboxMessage message, CancellationToken cancellationToken) =>
-        routing.Channel(message.Channel) is not { } channel || message.Address is null
+        message.Channel is not { } kind || routing.Channel(kind) is not { } channel || message.Address is null
             ? PriorHandover.NotAccepted
             : await channel.WasAcceptedAsync(message.IdempotencyKey, message.Address, cancellationToken).ConfigureAwait(false);
 
@@ -63,7 +63,7 @@ internal sealed class InterruptedSends(
         return database.InTransactionAsync(async (db, tx) =>
         {
             if (!await OutboxStore.TakeBackAsync(db, tx, message, runner.Id, now + claim.Lease).ConfigureAwait(false)) return false;
-            var pupils = (message.PupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var pupils = message.PupilIds;
             switch (answer)
             {
                 case PriorHandover.Accepted:

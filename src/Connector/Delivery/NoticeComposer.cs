@@ -17,17 +17,17 @@ namespace Connector.Delivery;
 internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBuilder digests, Digest.DigestRenderer digestRenderer)
 {
     public static IEnumerable<string> TemplatesFor(IEnumerable<ChannelKind> channels) =>
-        channels.SelectMany(c => new[] { $"{OutboxWriter.Absence}.{Name(c)}", $"{OutboxWriter.Correction}.{Name(c)}" })
+        channels.SelectMany(c => new[] { $"{MessageKind.Absence.Name()}.{Name(c)}", $"{MessageKind.Correction.Name()}.{Name(c)}" })
             .Concat([Digest.DigestRenderer.TextTemplate, Digest.DigestRenderer.HtmlTemplate]);
 
     public async Task<Composition> ComposeAsync(DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today, DateTimeOffset now)
     {
-        if (message.Kind == OutboxWriter.Digest) return await DigestAsync(db, tx, school, message, now).ConfigureAwait(false);
-        var channel = Enum.Parse<ChannelKind>(message.Channel!);
+        if (message.Kind == MessageKind.Digest) return await DigestAsync(db, tx, school, message, now).ConfigureAwait(false);
+        var channel = message.Channel!.Value;
         var contact = await GuardianStore.ContactAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
         var greeting = await GuardianStore.FullNameAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
-        var date = StoreTime.ParseDate(message.Date);
-        var (model, lessons) = message.Kind == OutboxWriter.Correction
+        var date = message.Date;
+        var (model, lessons) = message.Kind == MessageKind.Correction
             ? await CorrectionAsync(db, tx, school, message, date, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false)
             : await AbsenceAsync(db, tx, school, message, date, today, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false);
         if (model is null) return Composition.NothingToTell;
@@ -37,7 +37,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             return Composition.NoAddress(contact is null ? "представителя больше нет в журнале" : ChannelPolicy.WhyUnreachable(contact, [channel]));
         }
 
-        var rendered = templates.Render($"{message.Kind}.{Name(channel)}", model);
+        var rendered = templates.Render($"{message.Kind.Name()}.{Name(channel)}", model);
         var outgoing = new OutgoingMessage(message.IdempotencyKey, channel, address, rendered.Subject, rendered.Body,
             channel == ChannelKind.Email ? ReplyTo(school, model) : null);
         return Composition.Ready(new ComposedNotice(outgoing, lessons));
@@ -112,7 +112,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
     {
         var staff = school.Staff.FirstOrDefault(s => OutboxWriter.StaffRecipient(s.Id) == message.GuardianId);
         if (staff is null) return Composition.NoAddress("сотрудника больше нет в настройках школы");
-        var model = await digests.BuildAsync(db, tx, school, staff, StoreTime.ParseDate(message.Date), now).ConfigureAwait(false);
+        var model = await digests.BuildAsync(db, tx, school, staff, message.Date, now).ConfigureAwait(false);
         if (model.IsEmpty && !school.Options.DigestWhenNothing) return Composition.NothingToTell;
         var (subject, text, html) = digestRenderer.Render(model);
         var outgoing = new OutgoingMessage(message.IdempotencyKey, ChannelKind.Email, staff.Email, subject, text, null, html);

@@ -58,7 +58,7 @@ internal sealed class OutboxDispatcher(
             foreach (var message in due)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var channel = Enum.Parse<ChannelKind>(message.Channel!);
+                var channel = message.Channel!.Value;
                 // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
                 var lane = lanes.For(channel);
                 if (run.IsHeld(channel) || !await PassesGateAsync(school, message, channel, lane, run, cancellationToken).ConfigureAwait(false)) continue;

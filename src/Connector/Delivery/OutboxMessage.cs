@@ -1,14 +1,30 @@
+using Connector.Abstractions.Schools;
+
 namespace Connector.Delivery;
 
-/// <summary>An outbox row as delivery needs it; <see cref="Address"/>, <see cref="PupilIds"/> and <see cref="ProviderId"/> are set once it was claimed or sent.</summary>
-internal sealed record OutboxMessage(
-    long Id, string IdempotencyKey, string Kind, string GuardianId, string Date, string? Channel, string? OnlyPupilId, string CreatedAt, long Attempts,
-    string? Address, string? PupilIds, string? ProviderId, string? ClaimedBy = null, string? ClaimedUntil = null)
+/// <summary>What an outbox message tells.</summary>
+internal enum MessageKind
 {
-    /// <summary>The columns, in the order of the constructor.</summary>
-    public const string Columns = """
-        id AS Id, idempotency_key AS IdempotencyKey, kind AS Kind, guardian_id AS GuardianId, date AS Date, channel AS Channel,
-        only_pupil_id AS OnlyPupilId, created_at AS CreatedAt, attempts AS Attempts, address AS Address, pupil_ids AS PupilIds,
-        provider_id AS ProviderId, claimed_by AS ClaimedBy, claimed_until AS ClaimedUntil
-        """;
+    /// <summary>A guardian's notice of the day's absences.</summary>
+    Absence,
+
+    /// <summary>A guardian's correction of a notice: the child was there after all, or a reason arrived.</summary>
+    Correction,
+
+    /// <summary>A staff member's morning digest.</summary>
+    Digest,
+}
+
+/// <summary>
+/// An outbox message as delivery needs it. <see cref="Address"/> and <see cref="PupilIds"/> are set once it was
+/// claimed, <see cref="ProviderId"/> once sent; <see cref="ClaimedBy"/> and <see cref="ClaimedUntil"/> while a runner holds it.
+/// </summary>
+internal sealed record OutboxMessage(
+    long Id, string IdempotencyKey, MessageKind Kind, string GuardianId, DateOnly Date, ChannelKind? Channel, string? OnlyPupilId, DateTimeOffset CreatedAt, int Attempts,
+    string? Address, IReadOnlyList<string> PupilIds, string? ProviderId, string? ClaimedBy = null, DateTimeOffset? ClaimedUntil = null);
+
+internal static class MessageKinds
+{
+    /// <summary>The kind's name in keys, template names and audit actions: "absence", "correction", "digest".</summary>
+    public static string Name(this MessageKind kind) => kind.ToString().ToLowerInvariant();
 }

@@ -11,13 +11,9 @@ namespace Connector.Delivery;
 /// </summary>
 internal static class OutboxWriter
 {
-    public const string Absence = "absence";
-    public const string Correction = "correction";
-    public const string Digest = "digest";
-
     /// <summary>Queues the day's digest to a staff member by e-mail.</summary>
     public static Task QueueDigestAsync(DbConnection db, DbTransaction tx, string schoolId, string staffId, DateOnly date, DateTimeOffset now) =>
-        OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(Digest, schoolId, $"staff-{staffId}", date, nameof(ChannelKind.Email), null), schoolId, Digest,
+        OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(MessageKind.Digest, schoolId, $"staff-{staffId}", date, ChannelKind.Email, null), schoolId, MessageKind.Digest,
             StaffRecipient(staffId), date, ChannelKind.Email, null, OutboxState.Pending, now, now));
 
     /// <summary>How a staff member stands in the outbox's recipient column.</summary>
@@ -36,7 +32,7 @@ internal static class OutboxWriter
         var (queued, unreachable) = (0, 0);
         foreach (var guardianId in guardians)
         {
-            var rows = await OutboxStore.OfGuardianAsync(db, tx, schoolId, guardianId, date, Absence).ConfigureAwait(false);
+            var rows = await OutboxStore.OfGuardianAsync(db, tx, schoolId, guardianId, date, MessageKind.Absence).ConfigureAwait(false);
             switch (AbsenceNoticeRule.Decide(rows, pupilId))
             {
                 case AbsenceNoticeRule.Reopen reopen:
@@ -44,7 +40,7 @@ internal static class OutboxWriter
                     queued++;
                     break;
                 case AbsenceNoticeRule.Queue queue:
-                    if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, Absence, guardianId, date, queue.OnlyPupil ? pupilId : null, notBefore, now, queue.Tried, fallbackOf: null)
+                    if (await InsertAsync(db, tx, schoolId, schoolDefault, routing, MessageKind.Absence, guardianId, date, queue.OnlyPupil ? pupilId : null, notBefore, now, queue.Tried, fallbackOf: null)
                             .ConfigureAwait(false))
                     {
                         queued++;
@@ -64,14 +60,14 @@ internal static class OutboxWriter
     /// <summary>Queues a correction to each guardian who was told about <paramref name="pupilId"/>'s absence that day, on the channel they were told by.</summary>
     public static async Task<int> QueueCorrectionAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, DateOnly date, DateTimeOffset notBefore, DateTimeOffset now)
     {
-        var told = (await OutboxStore.ToldOnAsync(db, tx, schoolId, date, Absence).ConfigureAwait(false))
-            .Where(r => (r.PupilIds ?? "").Split(',').Contains(pupilId))
+        var told = (await OutboxStore.ToldOnAsync(db, tx, schoolId, date, MessageKind.Absence).ConfigureAwait(false))
+            .Where(r => r.PupilIds.Contains(pupilId))
             .DistinctBy(r => r.GuardianId)
             .ToList();
         foreach (var (guardianId, channel, _) in told)
         {
-            await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(Correction, schoolId, guardianId, date, channel, pupilId), schoolId, Correction, guardianId, date,
-                Enum.Parse<ChannelKind>(channel), pupilId, OutboxState.Pending, notBefore, now)).ConfigureAwait(false);
+            await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(MessageKind.Correction, schoolId, guardianId, date, channel, pupilId), schoolId, MessageKind.Correction, guardianId, date,
+                channel, pupilId, OutboxState.Pending, notBefore, now)).ConfigureAwait(false);
         }
 
         return told.Count;
@@ -90,18 +86,18 @@ internal static class OutboxWriter
         var next = ChannelPolicy.Order(contact, schoolDefault, routing.Available).Where(c => !tried.Contains(c)).Cast<ChannelKind?>().FirstOrDefault();
         if (next is not { } channel) return null;
 
-        var date = StoreTime.ParseDate(failed.Date);
-        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(failed.Kind, schoolId, failed.GuardianId, date, channel.ToString(), failed.OnlyPupilId),
+        var date = failed.Date;
+        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(failed.Kind, schoolId, failed.GuardianId, date, channel, failed.OnlyPupilId),
             schoolId, failed.Kind, failed.GuardianId, date, channel, failed.OnlyPupilId, OutboxState.Pending, now, now, FallbackOf: failed.Id)).ConfigureAwait(false);
         return channel;
     }
 
     /// <summary>The natural key: kind, school, guardian, date, channel, and the pupil for a message about one child only.</summary>
-    public static string Key(string kind, string schoolId, string guardianId, DateOnly date, string? channel, string? onlyPupil) =>
-        $"{kind}:{schoolId}:{guardianId}:{StoreTime.Format(date)}:{channel?.ToLowerInvariant() ?? "none"}{(onlyPupil is null ? "" : ":" + onlyPupil)}";
+    public static string Key(MessageKind kind, string schoolId, string guardianId, DateOnly date, ChannelKind? channel, string? onlyPupil) =>
+        $"{kind.Name()}:{schoolId}:{guardianId}:{StoreTime.Format(date)}:{channel?.ToString().ToLowerInvariant() ?? "none"}{(onlyPupil is null ? "" : ":" + onlyPupil)}";
 
     private static async Task<bool> InsertAsync(
-        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, string kind, string guardianId,
+        DbConnection db, DbTransaction tx, string schoolId, ChannelKind schoolDefault, NoticeRouting routing, MessageKind kind, string guardianId,
         DateOnly date, string? onlyPupil, DateTimeOffset notBefore, DateTimeOffset now, IReadOnlyCollection<ChannelKind> tried, long? fallbackOf)
     {
         var contact = await GuardianStore.ContactAsync(db, tx, schoolId, guardianId).ConfigureAwait(false);
@@ -115,7 +111,7 @@ internal static class OutboxWriter
         }
 
         var channel = order[0];
-        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(kind, schoolId, guardianId, date, channel.ToString(), onlyPupil), schoolId, kind, guardianId, date,
+        await OutboxStore.InsertAsync(db, tx, new NewOutboxMessage(Key(kind, schoolId, guardianId, date, channel, onlyPupil), schoolId, kind, guardianId, date,
             channel, onlyPupil, OutboxState.Pending, notBefore, now, null, fallbackOf)).ConfigureAwait(false);
         return true;
     }

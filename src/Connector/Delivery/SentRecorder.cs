@@ -7,11 +7,11 @@ namespace Connector.Delivery;
 /// <summary>Records a message as sent: the outbox row, what the guardians now know, and the audit entry, in one transaction.</summary>
 internal sealed class SentRecorder
 {
-    private static readonly Dictionary<string, string> Purposes = new()
+    private static readonly Dictionary<MessageKind, string> Purposes = new()
     {
-        [OutboxWriter.Absence] = "информирование родителей о пропуске занятий в течение дня (пост. № 122, п. 2.4)",
-        [OutboxWriter.Correction] = "уточнение ранее переданных сведений о пропуске",
-        [OutboxWriter.Digest] = "ежедневная сводка для сотрудника школы (RULES.md §2: эскалация в утренней сводке)",
+        [MessageKind.Absence] = "информирование родителей о пропуске занятий в течение дня (пост. № 122, п. 2.4)",
+        [MessageKind.Correction] = "уточнение ранее переданных сведений о пропуске",
+        [MessageKind.Digest] = "ежедневная сводка для сотрудника школы (RULES.md §2: эскалация в утренней сводке)",
     };
 
     public async Task MarkSentAsync(
@@ -19,7 +19,7 @@ internal sealed class SentRecorder
         IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
     {
         await OutboxStore.MarkSentAsync(db, tx, message.Id, address, providerId, now).ConfigureAwait(false);
-        if (message.Kind == OutboxWriter.Absence)
+        if (message.Kind == MessageKind.Absence)
         {
             foreach (var (pupilId, lessons) in lessonsByPupil)
             {
@@ -28,8 +28,8 @@ internal sealed class SentRecorder
         }
 
         await AuditLog.RecordAsync(db, tx, new AuditEntry(
-            now, schoolId, $"{message.Kind}-notice.sent",
-            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
+            now, schoolId, $"{message.Kind.Name()}-notice.sent",
+            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel?.ToString(),
             lessonsByPupil.Keys.ToList(), Purposes[message.Kind], message.IdempotencyKey)).ConfigureAwait(false);
     }
 
@@ -39,7 +39,7 @@ internal sealed class SentRecorder
     /// </summary>
     public Task AuditPossiblySentAsync(DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message, IReadOnlyList<string> pupilIds, DateTimeOffset now) =>
         AuditLog.RecordAsync(db, tx, new AuditEntry(
-            now, schoolId, $"{message.Kind}-notice.possibly-sent",
-            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel,
+            now, schoolId, $"{message.Kind.Name()}-notice.possibly-sent",
+            message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel?.ToString(),
             pupilIds, Purposes[message.Kind] + "; отправка прервана, канал не может подтвердить доставку, сообщение отправляется повторно", message.IdempotencyKey));
 }

@@ -81,29 +81,29 @@ internal static class AbsenceStore
         .ToList();
 
     /// <summary>Adds <paramref name="lessons"/> to the lessons the guardians of the pupil were told of that day.</summary>
-    public static async Task MarkNotifiedAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, string date, IEnumerable<int> lessons, DateTimeOffset now)
+    public static async Task MarkNotifiedAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, DateOnly date, IEnumerable<int> lessons, DateTimeOffset now)
     {
         var previous = await db.ExecuteScalarAsync<string?>(
             "SELECT notified_lessons FROM absences WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date",
-            new { schoolId, pupilId, date }, tx).ConfigureAwait(false);
+            new { schoolId, pupilId, date = StoreTime.Format(date) }, tx).ConfigureAwait(false);
         var merged = ParseLessons(previous).Concat(lessons).Distinct().Order();
         await db.ExecuteAsync(
             """
             UPDATE absences SET state = 'notified', notified_at = COALESCE(notified_at, @at), notified_lessons = @lessons
             WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date
             """,
-            new { schoolId, pupilId, date, at = StoreTime.Format(now), lessons = string.Join(',', merged) }, tx).ConfigureAwait(false);
+            new { schoolId, pupilId, date = StoreTime.Format(date), at = StoreTime.Format(now), lessons = string.Join(',', merged) }, tx).ConfigureAwait(false);
     }
 
     /// <summary>The lessons each pupil missed that day without a valid reason.</summary>
-    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> UnexcusedLessonsAsync(DbConnection db, DbTransaction tx, string schoolId, string date, IEnumerable<string> pupilIds)
+    public static async Task<IReadOnlyDictionary<string, IReadOnlyList<int>>> UnexcusedLessonsAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly date, IEnumerable<string> pupilIds)
     {
         var result = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var pupilId in pupilIds)
         {
             result[pupilId] = (await db.QueryAsync<long>(
                     "SELECT lesson_no FROM marks WHERE school_id = @schoolId AND pupil_id = @pupilId AND date = @date AND presence = 'Absent' AND reason IN ('NoneRecorded', 'Unexcused') ORDER BY lesson_no",
-                    new { schoolId, pupilId, date }, tx).ConfigureAwait(false))
+                    new { schoolId, pupilId, date = StoreTime.Format(date) }, tx).ConfigureAwait(false))
                 .Select(l => (int)l).ToList();
         }
 

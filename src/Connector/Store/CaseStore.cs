@@ -98,11 +98,11 @@ internal static class CaseStore
         return (b.Period, b.Share, b.Missed, b.Scheduled, b.DroppedAt is not null, b.DroppedShare);
     }
 
-    /// <summary>Every step of the case, in order; the state is "pending", "done" or "superseded".</summary>
-    public static async Task<IReadOnlyList<(int Seq, string Name, string Owner, DateOnly Due, string State, string? Outcome, string? By, string Source)>> StepsAsync(DbConnection db, long caseId) =>
+    /// <summary>Every step of the case, in order.</summary>
+    public static async Task<IReadOnlyList<(int Seq, string Name, string Owner, DateOnly Due, StepState State, string? Outcome, string? By, string Source)>> StepsAsync(DbConnection db, long caseId) =>
         (await db.QueryAsync<(long Seq, string Name, string Owner, string Due, string State, string? Outcome, string? By, string Source)>(
             "SELECT seq, name, owner_role, due_on, state, outcome, recorded_by, source FROM case_steps WHERE case_id = @caseId ORDER BY seq", new { caseId }).ConfigureAwait(false))
-        .Select(s => ((int)s.Seq, s.Name, s.Owner, StoreTime.ParseDate(s.Due), s.State, s.Outcome, s.By, s.Source))
+        .Select(s => ((int)s.Seq, s.Name, s.Owner, StoreTime.ParseDate(s.Due), Enum.Parse<StepState>(s.State, ignoreCase: true), s.Outcome, s.By, s.Source))
         .ToList();
 
     private sealed record CaseRow(long Id, string PupilId, string FullName, string ClassName, string LevelId, string State, string OpenedOn, string? ClosedReason,
@@ -119,6 +119,16 @@ internal static class CaseStore
         public CaseView View() => new(Id, PupilId, FullName, ClassName, LevelId, State == "open", StoreTime.ParseDate(OpenedOn), ClosedReason, StepId, StepName, OwnerRole,
             DueOn is null ? null : StoreTime.ParseDate(DueOn));
     }
+}
+
+/// <summary>Where a step of a case stands.</summary>
+internal enum StepState
+{
+    Pending,
+    Done,
+
+    /// <summary>Set aside: the pupil was proposed for deregistration instead.</summary>
+    Superseded,
 }
 
 /// <summary>A case as staff see it: the pupil, the level, whether it is open, and its pending step if any.</summary>

@@ -12,7 +12,7 @@ internal static class NoticeStore
     /// by name and lesson; only <paramref name="onlyPupilId"/> when given.
     /// </summary>
     public static async Task<List<(string PupilId, string FullName, string ClassName, long Lesson, string Subject, string Reason)>> AbsentChildrenAsync(
-        DbConnection db, DbTransaction tx, string schoolId, string guardianId, string date, string? onlyPupilId) =>
+        DbConnection db, DbTransaction tx, string schoolId, string guardianId, DateOnly date, string? onlyPupilId) =>
         // The order is fixed (CROSS JOIN, the guardian's index): left to itself SQLite read every mark of the day
         // through ix_marks_date, 2 ms a notice for a school of 1,000 pupils instead of 0.02.
         (await db.QueryAsync<(string PupilId, string FullName, string ClassName, long Lesson, string Subject, string Reason)>(
@@ -28,12 +28,12 @@ internal static class NoticeStore
             """,
             new
             {
-                schoolId, guardianId, date, onlyPupilId,
+                schoolId, guardianId, date = StoreTime.Format(date), onlyPupilId,
                 absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
             }, tx).ConfigureAwait(false)).ToList();
 
     /// <summary>The lessons of the pupil's class the pupil missed without a valid reason from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public static Task<int> MissedSinceAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, string className, DateOnly from, string to) =>
+    public static Task<int> MissedSinceAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId, string className, DateOnly from, DateOnly to) =>
         db.ExecuteScalarAsync<int>(
             """
             SELECT COUNT(*) FROM marks m
@@ -43,17 +43,17 @@ internal static class NoticeStore
             """,
             new
             {
-                schoolId, pupilId, className, from = StoreTime.Format(from), to,
+                schoolId, pupilId, className, from = StoreTime.Format(from), to = StoreTime.Format(to),
                 absent = nameof(Presence.Absent), none = nameof(AbsenceReason.NoneRecorded), unexcused = nameof(AbsenceReason.Unexcused),
             }, tx);
 
     /// <summary>The pupil's correction of <paramref name="date"/>, if the absence still has one.</summary>
     public static async Task<List<(string PupilId, string FullName, string ClassName, string Correction)>> CorrectionsAsync(
-        DbConnection db, DbTransaction tx, string schoolId, string date, string? onlyPupilId) =>
+        DbConnection db, DbTransaction tx, string schoolId, DateOnly date, string? onlyPupilId) =>
         (await db.QueryAsync<(string PupilId, string FullName, string ClassName, string Correction)>(
             """
             SELECT p.pupil_id, p.full_name, p.class_name, a.correction FROM absences a
             JOIN pupils p ON p.school_id = a.school_id AND p.pupil_id = a.pupil_id
             WHERE a.school_id = @schoolId AND a.date = @date AND a.pupil_id = @onlyPupilId AND a.correction IS NOT NULL
-            """, new { schoolId, date, onlyPupilId }, tx).ConfigureAwait(false)).ToList();
+            """, new { schoolId, date = StoreTime.Format(date), onlyPupilId }, tx).ConfigureAwait(false)).ToList();
 }

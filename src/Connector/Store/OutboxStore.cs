@@ -36,9 +36,9 @@ internal static class OutboxStore
 
     /// <summary>The school's pending messages whose time has come, oldest first.</summary>
     public static async Task<List<OutboxMessage>> DueAsync(DbConnection db, string schoolId, DateTimeOffset now, int limit) =>
-        (await db.QueryAsync<OutboxMessage>(
-            $"SELECT {OutboxMessage.Columns} FROM outbox WHERE school_id = @schoolId AND state = 'pending' AND not_before <= @now ORDER BY id LIMIT @limit",
-            new { schoolId, now = StoreTime.Format(now), limit }).ConfigureAwait(false)).ToList();
+        (await db.QueryAsync<OutboxRow>(
+            $"SELECT {OutboxRow.Columns} FROM outbox WHERE school_id = @schoolId AND state = 'pending' AND not_before <= @now ORDER BY id LIMIT @limit",
+            new { schoolId, now = StoreTime.Format(now), limit }).ConfigureAwait(false)).Select(r => r.Message()).ToList();
 
     /// <summary>Moves a message to <paramref name="until"/>; <paramref name="lateReason"/>, when given, says why it missed its day.</summary>
     public static Task DeferAsync(DbConnection db, long id, DateTimeOffset until, string? lateReason) => db.ExecuteAsync(
@@ -101,18 +101,17 @@ internal static class OutboxStore
     /// of any runner, whose presence the caller then checks.
     /// </summary>
     public static async Task<List<OutboxMessage>> InterruptedAsync(DbConnection db, string schoolId, string runnerId, bool exclusive, bool liveness, DateTimeOffset now) =>
-        (await db.QueryAsync<OutboxMessage>(
+        (await db.QueryAsync<OutboxRow>(
             $"""
-            SELECT {OutboxMessage.Columns} FROM outbox
+            SELECT {OutboxRow.Columns} FROM outbox
             WHERE school_id = @schoolId AND state = 'sending' AND COALESCE(claimed_by, '') <> @runnerId
                 AND (@exclusive = 1 OR claimed_until IS NULL OR claimed_until < @now OR (@liveness = 1 AND claimed_by <> @unknown))
             """,
             new { schoolId, runnerId, exclusive = exclusive ? 1 : 0, liveness = liveness ? 1 : 0, now = StoreTime.Format(now), unknown = UnknownRunner })
-            .ConfigureAwait(false)).ToList();
+            .ConfigureAwait(false)).Select(r => r.Message()).ToList();
 
     /// <summary>Whether the claim still runs at <paramref name="now"/>.</summary>
-    public static bool IsLeased(OutboxMessage message, DateTimeOffset now) =>
-        message.ClaimedUntil is { } until && StoreTime.ParseInstant(until) >= now;
+    public static bool IsLeased(OutboxMessage message, DateTimeOffset now) => message.ClaimedUntil >= now;
 
     /// <summary>Takes a message back from the runner that claimed it, by compare-and-set: of two runners recovering it, one gets it (true).</summary>
     public static async Task<bool> TakeBackAsync(DbConnection db, DbTransaction tx, OutboxMessage message, string runnerId, DateTimeOffset until) =>
@@ -142,23 +141,23 @@ internal static class OutboxStore
 
     /// <summary>The school's SMS sent since <paramref name="since"/> whose delivery the gateway has not reported yet, oldest first.</summary>
     public static async Task<List<OutboxMessage>> AwaitingStatusAsync(DbConnection db, string schoolId, DateTimeOffset since, int limit) =>
-        (await db.QueryAsync<OutboxMessage>(
+        (await db.QueryAsync<OutboxRow>(
             $"""
-            SELECT {OutboxMessage.Columns} FROM outbox
+            SELECT {OutboxRow.Columns} FROM outbox
             WHERE school_id = @schoolId AND channel = 'Sms' AND state = 'sent' AND delivery_status = 'Pending' AND provider_id IS NOT NULL AND sent_at > @since
             ORDER BY id LIMIT @limit
-            """, new { schoolId, since = StoreTime.Format(since), limit }).ConfigureAwait(false)).ToList();
+            """, new { schoolId, since = StoreTime.Format(since), limit }).ConfigureAwait(false)).Select(r => r.Message()).ToList();
 
     public static Task RecordStatusAsync(DbConnection db, DbTransaction tx, long id, DeliveryState state, string? detail, DateTimeOffset now) => db.ExecuteAsync(
         "UPDATE outbox SET delivery_status = @state, delivery_detail = @detail, status_checked_at = @at WHERE id = @id",
         new { id, state = state.ToString(), detail, at = StoreTime.Format(now) }, tx);
 
     /// <summary>A guardian's messages of one kind and day, oldest first, as the writer weighs them.</summary>
-    public static async Task<List<QueuedMessage>> OfGuardianAsync(DbConnection db, DbTransaction tx, string schoolId, string guardianId, DateOnly date, string kind) =>
+    public static async Task<List<QueuedMessage>> OfGuardianAsync(DbConnection db, DbTransaction tx, string schoolId, string guardianId, DateOnly date, MessageKind kind) =>
         (await db.QueryAsync<(long Id, string State, string? PupilIds, string? Channel)>(
             "SELECT id, state, pupil_ids, channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @guardianId AND date = @date AND kind = @kind ORDER BY id",
-            new { schoolId, guardianId, date = StoreTime.Format(date), kind }, tx).ConfigureAwait(false))
-        .Select(r => new QueuedMessage(r.Id, ParseState(r.State), (r.PupilIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), r.Channel is null ? null : Enum.Parse<ChannelKind>(r.Channel)))
+            new { schoolId, guardianId, date = StoreTime.Format(date), kind = kind.Name() }, tx).ConfigureAwait(false))
+        .Select(r => new QueuedMessage(r.Id, ParseState(r.State), PupilList(r.PupilIds), r.Channel is null ? null : Enum.Parse<ChannelKind>(r.Channel)))
         .ToList();
 
     /// <summary>Queues a cancelled message again, due at <paramref name="notBefore"/>.</summary>
@@ -167,19 +166,21 @@ internal static class OutboxStore
         new { id, notBefore = StoreTime.Format(notBefore) }, tx);
 
     /// <summary>The guardians told of a day's absences, each with the channel and the children the message named.</summary>
-    public static async Task<List<(string GuardianId, string Channel, string? PupilIds)>> ToldOnAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly date, string kind) =>
+    public static async Task<List<(string GuardianId, ChannelKind Channel, IReadOnlyList<string> PupilIds)>> ToldOnAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly date, MessageKind kind) =>
         (await db.QueryAsync<(string GuardianId, string Channel, string? PupilIds)>(
             "SELECT guardian_id, channel, pupil_ids FROM outbox WHERE school_id = @schoolId AND date = @date AND kind = @kind AND state = 'sent'",
-            new { schoolId, date = StoreTime.Format(date), kind }, tx).ConfigureAwait(false)).ToList();
+            new { schoolId, date = StoreTime.Format(date), kind = kind.Name() }, tx).ConfigureAwait(false))
+        .Select(r => (r.GuardianId, Enum.Parse<ChannelKind>(r.Channel), PupilList(r.PupilIds)))
+        .ToList();
 
     /// <summary>The channels already tried for the same message as <paramref name="message"/>.</summary>
     public static async Task<HashSet<ChannelKind>> ChannelsTriedAsync(DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message) =>
         (await db.QueryAsync<string>(
             """
-            SELECT channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @GuardianId AND date = @Date AND kind = @Kind
+            SELECT channel FROM outbox WHERE school_id = @schoolId AND guardian_id = @GuardianId AND date = @date AND kind = @kind
                 AND channel IS NOT NULL AND COALESCE(only_pupil_id, '') = COALESCE(@OnlyPupilId, '')
             """,
-            new { schoolId, message.GuardianId, message.Date, message.Kind, message.OnlyPupilId }, tx).ConfigureAwait(false))
+            new { schoolId, message.GuardianId, date = StoreTime.Format(message.Date), kind = message.Kind.Name(), message.OnlyPupilId }, tx).ConfigureAwait(false))
         .Select(c => Enum.Parse<ChannelKind>(c)).ToHashSet();
 
     /// <summary>Adds a message once: a second insert with the same natural key does nothing. An unreachable one is closed as it is queued.</summary>
@@ -191,7 +192,7 @@ internal static class OutboxStore
         """,
         new
         {
-            key = message.Key, schoolId = message.SchoolId, kind = message.Kind, guardianId = message.GuardianId, date = StoreTime.Format(message.Date),
+            key = message.Key, schoolId = message.SchoolId, kind = message.Kind.Name(), guardianId = message.GuardianId, date = StoreTime.Format(message.Date),
             channel = message.Channel?.ToString(), onlyPupil = message.OnlyPupilId, state = Text(message.State), notBefore = StoreTime.Format(message.NotBefore),
             at = StoreTime.Format(message.Now), error = message.Error, fallbackOf = message.FallbackOf,
         },
@@ -218,6 +219,27 @@ internal static class OutboxStore
 
     public static Task ResumeAsync(DbConnection db, DbTransaction tx, ChannelKind channel) =>
         db.ExecuteAsync("DELETE FROM channel_pauses WHERE channel = @channel", new { channel = channel.ToString() }, tx);
+
+    /// <summary>The children a message named, as the store keeps them: ids joined by commas.</summary>
+    public static IReadOnlyList<string> PupilList(string? text) => (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>An outbox row as the store holds it, and the message it maps to: the one place its text columns become dates, enums and lists.</summary>
+    private sealed record OutboxRow(
+        long Id, string IdempotencyKey, string Kind, string GuardianId, string Date, string? Channel, string? OnlyPupilId, string CreatedAt, long Attempts,
+        string? Address, string? PupilIds, string? ProviderId, string? ClaimedBy, string? ClaimedUntil)
+    {
+        /// <summary>The columns, in the order of the constructor.</summary>
+        public const string Columns = """
+            id AS Id, idempotency_key AS IdempotencyKey, kind AS Kind, guardian_id AS GuardianId, date AS Date, channel AS Channel,
+            only_pupil_id AS OnlyPupilId, created_at AS CreatedAt, attempts AS Attempts, address AS Address, pupil_ids AS PupilIds,
+            provider_id AS ProviderId, claimed_by AS ClaimedBy, claimed_until AS ClaimedUntil
+            """;
+
+        public OutboxMessage Message() => new(
+            Id, IdempotencyKey, Enum.Parse<MessageKind>(Kind, ignoreCase: true), GuardianId, StoreTime.ParseDate(Date), Channel is null ? null : Enum.Parse<ChannelKind>(Channel),
+            OnlyPupilId, StoreTime.ParseInstant(CreatedAt), (int)Attempts, Address, PupilList(PupilIds), ProviderId, ClaimedBy,
+            ClaimedUntil is null ? null : StoreTime.ParseInstant(ClaimedUntil));
+    }
 }
 
 /// <summary>A message of a guardian's day as the outbox writer weighs it.</summary>
@@ -225,5 +247,5 @@ internal sealed record QueuedMessage(long Id, OutboxState State, IReadOnlyList<s
 
 /// <summary>A message to add to the outbox.</summary>
 internal sealed record NewOutboxMessage(
-    string Key, string SchoolId, string Kind, string GuardianId, DateOnly Date, ChannelKind? Channel, string? OnlyPupilId,
+    string Key, string SchoolId, MessageKind Kind, string GuardianId, DateOnly Date, ChannelKind? Channel, string? OnlyPupilId,
     OutboxState State, DateTimeOffset NotBefore, DateTimeOffset Now, string? Error = null, long? FallbackOf = null);
