@@ -44,12 +44,18 @@ internal static class CaseCommand
             var row = await CaseStore.GetAsync(db, schoolId, caseId).ConfigureAwait(false);
             if (row is null) return NoSuchCase(schoolId, caseId);
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
-            var breach = await CaseStore.BreachOfAsync(db, caseId).ConfigureAwait(false);
             Console.WriteLine($"Случай № {row.Id}: {row.FullName}, {row.ClassName} класс.");
-            Console.WriteLine($"Уровень: {LevelName(profile, row.LevelId)}; {breach.Period}: пропущено без уважительной причины {breach.Missed} из {breach.Scheduled} уроков ({breach.Share:0.#} %).");
-            if (breach.Dropped)
+            if (await CaseStore.BreachOfAsync(db, caseId).ConfigureAwait(false) is { } breach)
             {
-                Console.WriteLine($"Внимание: после этого записаны причины, доля снизилась до {breach.DroppedShare:0.#} % — уровень больше не достигается. Решите, закрыть ли случай.");
+                Console.WriteLine($"Уровень: {LevelName(profile, row.LevelId)}; {breach.Period}: пропущено без уважительной причины {breach.Missed} из {breach.Scheduled} уроков ({breach.Share:0.#} %).");
+                if (breach.Dropped)
+                {
+                    Console.WriteLine($"Внимание: после этого записаны причины, доля снизилась до {breach.DroppedShare:0.#} % — уровень больше не достигается. Решите, закрыть ли случай.");
+                }
+            }
+            else
+            {
+                Console.WriteLine($"Открыт по представлению{(row.RepresentedBy is { } who ? $" ({who})" : "")}: {row.Representation}.");
             }
 
             Console.WriteLine($"Открыт {row.OpenedOn:dd.MM.yyyy}; {(row.Open ? "открыт" : $"закрыт: {row.ClosedReason}")}.");
@@ -92,6 +98,38 @@ internal static class CaseCommand
             return ExitCodes.Ok;
         }, cancellationToken);
 
+    public static Task<int> OpenAsync(string? home, string schoolId, string pupilId, string representation, string? by, CancellationToken cancellationToken) =>
+        WithSchoolAsync(home, schoolId, async (host, school, db) =>
+        {
+            var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
+            if (!profile.OpensOnRepresentation)
+            {
+                return Refuse($"Профиль школы {schoolId} ({profile.Name}) не предусматривает постановку на учёт по представлению: случаи открываются по порогам профиля.");
+            }
+
+            var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var today = school.LocalDate(now);
+            var database = host.Services.GetRequiredService<ConnectorDatabase>();
+            var opened = await database.InTransactionAsync(async (conn, tx) =>
+            {
+                if (!await CaseStore.IsStudyingAsync(conn, tx, schoolId, pupilId).ConfigureAwait(false)) return ((long Id, CaseStep? Next)?)(-1, null);
+                return await Cases.OpenOnRepresentationAsync(conn, tx, school, profile, pupilId, representation, by ?? Environment.UserName, today, now).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            if (opened is { Id: -1 }) return Refuse($"Ученика с кодом '{pupilId}' нет среди обучающихся школы {schoolId} (список обновляется при опросе журнала).");
+            if (opened is not { } c)
+            {
+                var open = (await CaseStore.ListAsync(db, schoolId, all: false).ConfigureAwait(false)).First(x => x.PupilId == pupilId);
+                return Refuse($"У ученика уже есть открытый случай № {open.Id}: запишите представление как итог его шага (connector case record --case {open.Id}).");
+            }
+
+            var row = (await CaseStore.GetAsync(db, schoolId, c.Id).ConfigureAwait(false))!;
+            Console.WriteLine($"Открыт случай № {c.Id}: {row.FullName}, {row.ClassName} класс, по представлению.");
+            Console.WriteLine(c.Next is { } next
+                ? $"Следующий шаг: «{next.Name}», ответственный {Owner(school, next.OwnerRole, row.ClassName)}, срок {next.Due:dd.MM.yyyy}."
+                : "Шагов по представлению в профиле нет.");
+            return ExitCodes.Ok;
+        }, cancellationToken);
+
     public static Task<int> CloseAsync(string? home, string schoolId, long caseId, string reason, CancellationToken cancellationToken) =>
         WithSchoolAsync(home, schoolId, async (host, school, db) =>
         {
@@ -124,7 +162,8 @@ internal static class CaseCommand
         return ExitCodes.Configuration;
     }
 
-    private static string LevelName(RuleProfile profile, string levelId) => profile.Levels.FirstOrDefault(l => l.Id == levelId)?.Name ?? levelId;
+    private static string LevelName(RuleProfile profile, string levelId) =>
+        levelId == RuleProfile.RepresentationLevel ? "по представлению" : profile.Levels.FirstOrDefault(l => l.Id == levelId)?.Name ?? levelId;
 
     private static string Due(DateOnly? dueOn, DateOnly today)
     {

@@ -62,7 +62,14 @@ internal static class ConnectorCommandLine
         caseRecord.SetAction((r, ct) => CaseCommand.RecordAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(outcome)!, r.GetValue(by), ct));
         var caseClose = new Command("close", "Закрыть случай с указанием причины.") { school, caseId, reason };
         caseClose.SetAction((r, ct) => CaseCommand.CloseAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(caseId), r.GetValue(reason)!, ct));
-        var cases = new Command("case", "Случаи систематических пропусков и шаги по ним (Совет профилактики, КДНиЗП).") { caseList, caseShow, caseRecord, caseClose };
+        var pupil = new Option<string>("--pupil") { HelpName = "код", Description = "Код ученика в журнале.", Required = true }.NotBlank();
+        var representation = new Option<string>("--representation") { HelpName = "текст", Description = "Представление (ходатайство): почему ученика нужно поставить на учёт.", Required = true }.NotBlank();
+        var caseOpen = new Command("open", "Открыть случай по представлению сотрудника (классного руководителя, социального педагога), где порядок это предусматривает.")
+        {
+            school, pupil, representation, by,
+        };
+        caseOpen.SetAction((r, ct) => CaseCommand.OpenAsync(r.GetValue(home), r.GetValue(school)!, r.GetValue(pupil)!, r.GetValue(representation)!, r.GetValue(by), ct));
+        var cases = new Command("case", "Случаи систематических пропусков и шаги по ним (Совет профилактики, КДНиЗП).") { caseList, caseShow, caseOpen, caseRecord, caseClose };
 
         var staffOption = new Option<string?>("--staff") { HelpName = "код", Description = "Код сотрудника (Connector:Schools:N:Staff:M:Id); по умолчанию первый." }.NotBlank();
         var preview = new Option<bool>("--preview") { Description = "Только записать в файл, не отправлять.", Required = true };

@@ -44,7 +44,9 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             .Select(r => new BreachRow(r.Pupil, r.ClassName, profile.Levels.FirstOrDefault(l => l.Id == r.Level)?.Name ?? r.Level,
                 !r.Dropped
                     ? string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: {r.Share:0.#} % уроков без уважительной причины")
-                    : string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: после записанных причин доля снизилась до {r.DroppedShare:0.#} %, уровень больше не достигается")))
+                    : ThresholdEngine.LeftUpwards(profile.Levels.FirstOrDefault(l => l.Id == r.Level), (decimal)(r.DroppedShare ?? 0))
+                        ? string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: доля выросла до {r.DroppedShare:0.#} % — теперь это более высокий уровень")
+                        : string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: после записанных причин доля снизилась до {r.DroppedShare:0.#} %, уровень больше не достигается")))
             .ToList();
 
         var steps = (await store.StepsDueAsync(DeregistrationRule.StepId).ConfigureAwait(false))
@@ -52,6 +54,11 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             .ToList();
 
         var notEntered = (await store.NotEnteredAsync().ConfigureAwait(false)).ToList();
+
+        var closable = (await store.ClosableCasesAsync().ConfigureAwait(false))
+            .Where(r => !ThresholdEngine.LeftUpwards(profile.Levels.FirstOrDefault(l => l.Id == r.Level), (decimal)r.ShareNow))
+            .Select(r => new ClosableRow(r.CaseId, r.Pupil, r.ClassName, profile.Levels.FirstOrDefault(l => l.Id == r.Level)?.Name ?? r.Level, (decimal)r.ShareNow))
+            .ToList();
 
         var alerts = new List<string>();
         if (wholeSchool)
@@ -87,6 +94,6 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             : [];
 
         var scope = wholeSchool ? "вся школа" : string.Join(", ", staff.Classes);
-        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart);
+        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart, closable);
     }
 }

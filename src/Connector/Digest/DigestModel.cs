@@ -14,9 +14,10 @@ internal sealed record DigestModel(
     IReadOnlyList<string> ClassesWithoutAttendance,
     IReadOnlyList<string> Alerts,
     IReadOnlyList<(string Report, DateOnly Due)> ReportsDue,
-    IReadOnlyList<(string ClassName, int Lessons)> MissedByClass)
+    IReadOnlyList<(string ClassName, int Lessons)> MissedByClass,
+    IReadOnlyList<ClosableRow> Closable)
 {
-    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count + ReportsDue.Count == 0;
+    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count + ReportsDue.Count + Closable.Count == 0;
 }
 
 /// <summary>A pupil absent without a reason on the previous school day, and whether a reason came since.</summary>
@@ -30,3 +31,6 @@ internal sealed record BreachRow(string Pupil, string ClassName, string Level, s
 
 /// <summary>An escalation step due today or overdue.</summary>
 internal sealed record StepRow(long CaseId, string Pupil, string ClassName, string Step, string Owner, DateOnly Due, bool Overdue);
+
+/// <summary>An open case whose breach is gone (reasons recorded later took the pupil below the level): staff may close it.</summary>
+internal sealed record ClosableRow(long CaseId, string Pupil, string ClassName, string Level, decimal ShareNow);

@@ -42,6 +42,16 @@ internal sealed class DigestRenderer(MessageTemplates templates)
                 "steps", ["Случай", "Ученик", "Класс", "Шаг", "Ответственный", "Срок"]);
         }
 
+        if (model.Closable.Count > 0)
+        {
+            yield return ("Случаи, которые можно закрыть (connector case close): после записанных причин уровень больше не достигается",
+                model.Closable.Select(c => new[]
+                {
+                    $"№ {c.CaseId}", c.Pupil, c.ClassName, c.Level, string.Create(System.Globalization.CultureInfo.GetCultureInfo("ru-RU"), $"доля снизилась до {c.ShareNow:0.#} %"),
+                }).ToList(),
+                "closable", ["Случай", "Ученик", "Класс", "Уровень", "Сейчас"]);
+        }
+
         if (model.Unreachable.Count > 0)
         {
             yield return ("Родители, до которых не удалось достучаться (нужен звонок)",

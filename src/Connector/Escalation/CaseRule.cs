@@ -27,9 +27,18 @@ internal static class CaseRule
     public static IReadOnlyList<LadderStep> StepsFor(RuleProfile profile, string levelId) =>
         profile.Ladder.Where(s => s.ForLevels.Count == 0 || s.ForLevels.Contains(levelId)).ToList();
 
-    /// <summary>When a step started on <paramref name="from"/> is due.</summary>
-    public static DateOnly DueDate(SchoolCalendar calendar, LadderStep step, DateOnly from) =>
-        step.Unit == DeadlineUnit.CalendarDays ? from.AddDays(step.Deadline) : calendar.AddWorkingDays(from, step.Deadline);
+    /// <summary>When a step started on <paramref name="from"/> is due: by the order's deadline, or the school's where the order sets none.</summary>
+    public static DateOnly DueDate(SchoolCalendar calendar, RuleProfile profile, LadderStep step, DateOnly from) => step.Deadline switch
+    {
+        { } days when step.Unit == DeadlineUnit.CalendarDays => from.AddDays(days),
+        { } days => calendar.AddWorkingDays(from, days),
+        null => calendar.AddWorkingDays(from, profile.SchoolDeadlineWorkingDays),
+    };
+
+    /// <summary>The step's source as a case records it; where the order sets no deadline, it says whose the deadline is.</summary>
+    public static string SourceOf(RuleProfile profile, LadderStep step) => step.Deadline is null
+        ? $"{step.Source}; срок порядком не установлен, срок школы — {profile.SchoolDeadlineWorkingDays} {Notifier.Templates.RussianText.Plural(profile.SchoolDeadlineWorkingDays, "рабочий день", "рабочих дня", "рабочих дней")}"
+        : step.Source;
 
     /// <summary>
     /// What follows the step <paramref name="stepId"/> at <paramref name="seq"/> once it is recorded: the next step of
@@ -42,6 +51,9 @@ internal static class CaseRule
         var steps = StepsFor(profile, levelId);
         return seq + 1 < steps.Count ? (steps[seq + 1], null) : (null, "все шаги выполнены");
     }
+
+    /// <summary>The id of the step that is a staff member's representation: done when a case opens on one.</summary>
+    public const string RepresentationStep = "representation";
 
     /// <summary>The reason a case of a lower level closes into the new case <paramref name="caseId"/>.</summary>
     public static string TakenOver(long caseId) => $"переведён на более высокий уровень, случай № {caseId}";

@@ -21,13 +21,41 @@ internal static class Cases
             foreach (var lower in takenOver) await CaseStore.CloseAsync(db, tx, lower, CaseRule.TakenOver(id), now).ConfigureAwait(false);
             if (CaseRule.StepsFor(profile, breach.Level.Id) is [var first, ..])
             {
-                await CaseStore.AddStepAsync(db, tx, id, 0, first.Id, first.Name, first, CaseRule.DueDate(school.Calendar, first, today)).ConfigureAwait(false);
+                await AddStepAsync(db, tx, school, profile, id, 0, first, first.Name, today).ConfigureAwait(false);
             }
 
             opened++;
         }
 
         return opened;
+    }
+
+    /// <summary>
+    /// Opens a case on a staff member's representation (002 §4.1.1, 001 Инструкция §3.1, 003 §4.1.3), where the profile
+    /// allows it, with the ladder's steps for <see cref="RuleProfile.RepresentationLevel"/>. A step "representation" is
+    /// the representation itself: it is recorded as done, with its text, and the next step is due from today. Returns
+    /// the case's id and its first pending step; null when the pupil already has an open case, which the representation joins.
+    /// </summary>
+    public static async Task<(long Id, CaseStep? Next)?> OpenOnRepresentationAsync(
+        DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, string pupilId, string representation, string by, DateOnly today, DateTimeOffset now)
+    {
+        if ((await CaseStore.OpenOfPupilAsync(db, tx, school.Id, pupilId).ConfigureAwait(false)).Count > 0) return null;
+        var id = await CaseStore.OpenOnRepresentationAsync(db, tx, school.Id, pupilId, profile.Id, RuleProfile.RepresentationLevel, representation, by, today, now).ConfigureAwait(false);
+        var steps = CaseRule.StepsFor(profile, RuleProfile.RepresentationLevel);
+        var seq = 0;
+        if (steps is [{ Id: CaseRule.RepresentationStep } first, ..])
+        {
+            await CaseStore.AddDoneStepAsync(db, tx, id, 0, first, CaseRule.SourceOf(profile, first), representation, by, today, now).ConfigureAwait(false);
+            seq = 1;
+        }
+
+        if (seq >= steps.Count)
+        {
+            return (id, null);
+        }
+
+        var due = await AddStepAsync(db, tx, school, profile, id, seq, steps[seq], steps[seq].Name, today).ConfigureAwait(false);
+        return (id, new CaseStep(seq, steps[seq].Id, steps[seq].Name, steps[seq].Owner.ToString(), due));
     }
 
     /// <summary>
@@ -45,8 +73,7 @@ internal static class Cases
             if (rule.Reason(c.OpenedOn, last, c.Studying, c.BirthDate, today) is not { } reason) continue;
 
             var seq = await CaseStore.SupersedePendingAsync(db, tx, c.Id).ConfigureAwait(false);
-            await CaseStore.AddStepAsync(db, tx, c.Id, seq, DeregistrationRule.StepId, $"{rule.Step.Name}: {reason}", rule.Step,
-                CaseRule.DueDate(school.Calendar, rule.Step, today)).ConfigureAwait(false);
+            await AddStepAsync(db, tx, school, profile, c.Id, seq, rule.Step, $"{rule.Step.Name}: {reason}", today).ConfigureAwait(false);
             proposed++;
         }
 
@@ -68,9 +95,16 @@ internal static class Cases
             return null;
         }
 
-        var due = CaseRule.DueDate(school.Calendar, next, today);
-        await CaseStore.AddStepAsync(db, tx, caseId, seq + 1, next.Id, next.Name, next, due).ConfigureAwait(false);
+        var due = await AddStepAsync(db, tx, school, profile, caseId, seq + 1, next, next.Name, today).ConfigureAwait(false);
         return new CaseStep(seq + 1, next.Id, next.Name, next.Owner.ToString(), due);
+    }
+
+    /// <summary>Adds <paramref name="step"/> as the case's pending step, due by its deadline from <paramref name="from"/>; returns the due date.</summary>
+    private static async Task<DateOnly> AddStepAsync(DbConnection db, DbTransaction tx, SchoolContext school, RuleProfile profile, long caseId, int seq, LadderStep step, string name, DateOnly from)
+    {
+        var due = CaseRule.DueDate(school.Calendar, profile, step, from);
+        await CaseStore.AddStepAsync(db, tx, caseId, seq, step.Id, name, step.Owner, CaseRule.SourceOf(profile, step), due).ConfigureAwait(false);
+        return due;
     }
 
     public static Task CloseAsync(DbConnection db, DbTransaction tx, long caseId, string reason, DateTimeOffset now) => CaseStore.CloseAsync(db, tx, caseId, reason, now);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Connector.Abstractions.Schools;
 using Connector.Escalation;
 using Connector.Thresholds;
 using Dapper;
@@ -23,17 +24,42 @@ internal static class CaseStore
             new { schoolId, pupilId, profileId, levelId, breachId, at = StoreTime.Format(now), today = StoreTime.Format(today) },
             tx);
 
+    /// <summary>Opens a case on a staff member's representation: no breach behind it, the representation kept with who made it.</summary>
+    public static Task<long> OpenOnRepresentationAsync(
+        DbConnection db, DbTransaction tx, string schoolId, string pupilId, string profileId, string levelId, string representation, string by, DateOnly today, DateTimeOffset now) =>
+        db.ExecuteScalarAsync<long>(
+            """
+            INSERT INTO cases (school_id, pupil_id, profile_id, level_id, breach_id, opened_at, opened_on, state, representation, represented_by)
+            VALUES (@schoolId, @pupilId, @profileId, @levelId, NULL, @at, @today, 'open', @representation, @by) RETURNING id
+            """,
+            new { schoolId, pupilId, profileId, levelId, representation, by, at = StoreTime.Format(now), today = StoreTime.Format(today) },
+            tx);
+
+    /// <summary>Records a step that was done when it was added (a representation that opened the case).</summary>
+    public static Task AddDoneStepAsync(DbConnection db, DbTransaction tx, long caseId, int seq, LadderStep step, string source, string outcome, string by, DateOnly on, DateTimeOffset now) =>
+        db.ExecuteAsync(
+            """
+            INSERT INTO case_steps (case_id, seq, step_id, name, owner_role, source, due_on, state, outcome, recorded_at, recorded_by)
+            VALUES (@caseId, @seq, @stepId, @name, @owner, @source, @due, 'done', @outcome, @at, @by)
+            """,
+            new { caseId, seq, stepId = step.Id, name = step.Name, owner = step.Owner.ToString(), source, due = StoreTime.Format(on), outcome, by, at = StoreTime.Format(now) }, tx);
+
+    /// <summary>Whether the pupil is one the store knows as studying at the school.</summary>
+    public static async Task<bool> IsStudyingAsync(DbConnection db, DbTransaction tx, string schoolId, string pupilId) =>
+        await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM pupils WHERE school_id = @schoolId AND pupil_id = @pupilId AND active = 1", new { schoolId, pupilId }, tx)
+            .ConfigureAwait(false) > 0;
+
     public static Task CloseAsync(DbConnection db, DbTransaction tx, long caseId, string reason, DateTimeOffset now) => db.ExecuteAsync(
         "UPDATE cases SET state = 'closed', closed_at = @at, closed_reason = @reason WHERE id = @caseId AND state = 'open'",
         new { caseId, reason, at = StoreTime.Format(now) }, tx);
 
     /// <summary>Adds a pending step to the case.</summary>
-    public static Task AddStepAsync(DbConnection db, DbTransaction tx, long caseId, int seq, string stepId, string name, LadderStep step, DateOnly due) => db.ExecuteAsync(
+    public static Task AddStepAsync(DbConnection db, DbTransaction tx, long caseId, int seq, string stepId, string name, StaffRole owner, string source, DateOnly due) => db.ExecuteAsync(
         """
         INSERT INTO case_steps (case_id, seq, step_id, name, owner_role, source, due_on, state)
         VALUES (@caseId, @seq, @stepId, @name, @owner, @source, @due, 'pending')
         """,
-        new { caseId, seq, stepId, name, owner = step.Owner.ToString(), source = step.Source, due = StoreTime.Format(due) }, tx);
+        new { caseId, seq, stepId, name, owner = owner.ToString(), source, due = StoreTime.Format(due) }, tx);
 
     /// <summary>
     /// The school's open cases not yet at <paramref name="stepId"/>, each with when it was opened, whether its pupil
@@ -90,13 +116,13 @@ internal static class CaseStore
         (await db.QueryFirstOrDefaultAsync<CaseRow>($"{CaseRow.Select} WHERE c.school_id = @schoolId AND c.id = @caseId", new { schoolId, caseId }).ConfigureAwait(false))?.View();
 
     /// <summary>The breach the case was opened for, with the share it fell to if it was dropped since.</summary>
-    public static async Task<(string Period, double Share, long Missed, long Scheduled, bool Dropped, double? DroppedShare)> BreachOfAsync(DbConnection db, long caseId)
-    {
-        var b = await db.QuerySingleAsync<(string Period, double Share, long Missed, long Scheduled, string? DroppedAt, double? DroppedShare)>(
+    /// <remarks>Null for a case opened on a representation.</remarks>
+    public static async Task<(string Period, double Share, long Missed, long Scheduled, bool Dropped, double? DroppedShare)?> BreachOfAsync(DbConnection db, long caseId) =>
+        await db.QuerySingleOrDefaultAsync<(string Period, double Share, long Missed, long Scheduled, string? DroppedAt, double? DroppedShare)?>(
             "SELECT period_name, share, missed, scheduled, dropped_at, dropped_share FROM breaches WHERE id = (SELECT breach_id FROM cases WHERE id = @caseId)",
-            new { caseId }).ConfigureAwait(false);
-        return (b.Period, b.Share, b.Missed, b.Scheduled, b.DroppedAt is not null, b.DroppedShare);
-    }
+            new { caseId }).ConfigureAwait(false) is { } b
+            ? (b.Period, b.Share, b.Missed, b.Scheduled, b.DroppedAt is not null, b.DroppedShare)
+            : null;
 
     /// <summary>Every step of the case, in order.</summary>
     public static async Task<IReadOnlyList<(int Seq, string Name, string Owner, DateOnly Due, StepState State, string? Outcome, string? By, string Source)>> StepsAsync(DbConnection db, long caseId) =>
@@ -106,18 +132,19 @@ internal static class CaseStore
         .ToList();
 
     private sealed record CaseRow(long Id, string PupilId, string FullName, string ClassName, string LevelId, string State, string OpenedOn, string? ClosedReason,
-        string? StepId, string? StepName, string? OwnerRole, string? DueOn)
+        string? StepId, string? StepName, string? OwnerRole, string? DueOn, string? Representation, string? RepresentedBy)
     {
         public const string Select = """
             SELECT c.id AS Id, c.pupil_id AS PupilId, p.full_name AS FullName, p.class_name AS ClassName, c.level_id AS LevelId, c.state AS State,
-                   c.opened_on AS OpenedOn, c.closed_reason AS ClosedReason, s.step_id AS StepId, s.name AS StepName, s.owner_role AS OwnerRole, s.due_on AS DueOn
+                   c.opened_on AS OpenedOn, c.closed_reason AS ClosedReason, s.step_id AS StepId, s.name AS StepName, s.owner_role AS OwnerRole, s.due_on AS DueOn,
+                   c.representation AS Representation, c.represented_by AS RepresentedBy
             FROM cases c
             JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
             LEFT JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending'
             """;
 
         public CaseView View() => new(Id, PupilId, FullName, ClassName, LevelId, State == "open", StoreTime.ParseDate(OpenedOn), ClosedReason, StepId, StepName, OwnerRole,
-            DueOn is null ? null : StoreTime.ParseDate(DueOn));
+            DueOn is null ? null : StoreTime.ParseDate(DueOn), Representation, RepresentedBy);
     }
 }
 
@@ -133,4 +160,4 @@ internal enum StepState
 
 /// <summary>A case as staff see it: the pupil, the level, whether it is open, and its pending step if any.</summary>
 internal sealed record CaseView(long Id, string PupilId, string FullName, string ClassName, string LevelId, bool Open, DateOnly OpenedOn, string? ClosedReason,
-    string? StepId, string? StepName, string? OwnerRole, DateOnly? DueOn);
+    string? StepId, string? StepName, string? OwnerRole, DateOnly? DueOn, string? Representation, string? RepresentedBy);

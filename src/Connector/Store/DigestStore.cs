@@ -96,6 +96,17 @@ internal sealed class DigestStore(
             .ToList();
     }
 
+    /// <summary>Open cases whose breach was dropped, with the share at the drop.</summary>
+    public async Task<IReadOnlyList<(long CaseId, string Pupil, string ClassName, string Level, double ShareNow)>> ClosableCasesAsync() =>
+        (await db.QueryAsync<(long CaseId, string Pupil, string ClassName, string Level, double ShareNow)>(
+            $"""
+            SELECT c.id, p.full_name, p.class_name, c.level_id, COALESCE(b.dropped_share, 0)
+            FROM cases c JOIN breaches b ON b.id = c.breach_id
+            JOIN pupils p ON p.school_id = c.school_id AND p.pupil_id = c.pupil_id
+            WHERE c.school_id = @schoolId AND c.state = 'open' AND b.dropped_at IS NOT NULL AND {inScope}
+            ORDER BY c.id
+            """, args, tx).ConfigureAwait(false)).ToList();
+
     /// <summary>Classes none of whose lessons of the previous school day had attendance taken.</summary>
     public async Task<IReadOnlyList<string>> NotEnteredAsync() =>
         (await db.QueryAsync<string>(

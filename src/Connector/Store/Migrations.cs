@@ -223,5 +223,24 @@ internal static class Migrations
                 given_on TEXT NOT NULL, basis TEXT NOT NULL, recorded_at TEXT NOT NULL,
                 PRIMARY KEY (school_id, guardian_id));
             """),
+        (12, "cases on representation", """
+            -- A case may open on a staff member's representation (002 §4.1.1, 001 Инструкция §3.1, 003 §4.1.3), with no
+            -- breach behind it: breach_id becomes optional, and the case keeps the representation and who made it.
+            -- SQLite cannot relax NOT NULL in place: the table is built again, ids and all.
+            CREATE TABLE cases_new (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                school_id TEXT NOT NULL, pupil_id TEXT NOT NULL, profile_id TEXT NOT NULL, level_id TEXT NOT NULL,
+                breach_id INTEGER NULL,
+                opened_at TEXT NOT NULL, opened_on TEXT NOT NULL,
+                state TEXT NOT NULL,
+                closed_at TEXT NULL, closed_reason TEXT NULL,
+                representation TEXT NULL, represented_by TEXT NULL,
+                UNIQUE (breach_id));
+            INSERT INTO cases_new (id, school_id, pupil_id, profile_id, level_id, breach_id, opened_at, opened_on, state, closed_at, closed_reason)
+                SELECT id, school_id, pupil_id, profile_id, level_id, breach_id, opened_at, opened_on, state, closed_at, closed_reason FROM cases;
+            DROP TABLE cases;
+            ALTER TABLE cases_new RENAME TO cases;
+            CREATE INDEX ix_cases_school ON cases (school_id, state);
+            """),
     ];
 }

@@ -224,5 +224,11 @@ internal static class PostgresMigrations
                 given_on TEXT COLLATE "C" NOT NULL, basis TEXT COLLATE "C" NOT NULL, recorded_at TEXT COLLATE "C" NOT NULL,
                 PRIMARY KEY (school_id, guardian_id));
             """),
+        (12, "cases on representation", """
+            -- A case may open on a staff member's representation, with no breach behind it (Migrations.cs, version 12).
+            ALTER TABLE cases ALTER COLUMN breach_id DROP NOT NULL;
+            ALTER TABLE cases ADD COLUMN representation TEXT COLLATE "C" NULL;
+            ALTER TABLE cases ADD COLUMN represented_by TEXT COLLATE "C" NULL;
+            """),
     ];
 }

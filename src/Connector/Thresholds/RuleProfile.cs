@@ -19,6 +19,22 @@ public sealed class RuleProfile
 
     public List<LadderStep> Ladder { get; set; } = [];
 
+    /// <summary>
+    /// The school's own deadline, in working days, for a step whose order sets none: the step still appears in the digest
+    /// when due, and says the deadline is the school's («срок школы»), not the order's.
+    /// </summary>
+    public int SchoolDeadlineWorkingDays { get; set; } = 5;
+
+    /// <summary>
+    /// Whether staff may open a case on a representation (<c>connector case open</c>) and with which steps: the ladder's
+    /// steps for the level <c>representation</c>. A step with Id "representation" is the
+    /// representation itself, recorded as done when the case opens.
+    /// </summary>
+    public bool OpensOnRepresentation { get; set; }
+
+    /// <summary>The level of a case opened on a staff member's representation rather than a threshold.</summary>
+    public const string RepresentationLevel = "representation";
+
     /// <summary>The reports the municipality requires and when they are due; the digest shows them a few working days ahead.</summary>
     public List<ReportDeadline> Reports { get; set; } = [];
 
@@ -128,7 +144,8 @@ public sealed class LadderStep
 
     public StaffRole Owner { get; set; }
 
-    public int Deadline { get; set; }
+    /// <summary>The order's deadline; null where the order sets none, and the profile's <see cref="RuleProfile.SchoolDeadlineWorkingDays"/> applies.</summary>
+    public int? Deadline { get; set; }
 
     public DeadlineUnit Unit { get; set; } = DeadlineUnit.WorkingDays;
 

@@ -57,6 +57,7 @@ public sealed class RuleProfiles
     {
         if (profile.Id != expectedId) problems.Add($"{file}: Id: «{profile.Id}» должен совпадать с именем файла «{expectedId}»");
         if (string.IsNullOrWhiteSpace(profile.Source)) problems.Add($"{file}: Source: укажите документ и пункт, по которым составлен профиль");
+        if (profile.SchoolDeadlineWorkingDays is < 1 or > 60) problems.Add($"{file}: SchoolDeadlineWorkingDays: {profile.SchoolDeadlineWorkingDays} вне допустимого диапазона 1–60");
         if (profile.MinimumLessons is < 1 or > 500) problems.Add($"{file}: MinimumLessons: {profile.MinimumLessons} вне допустимого диапазона 1–500");
         if (profile.Deregistration is { } deregistration)
         {
@@ -65,7 +66,7 @@ public sealed class RuleProfiles
             if (deregistration.CleanMonths is < 1 or > 36) problems.Add($"{at}.CleanMonths: {deregistration.CleanMonths} вне допустимого диапазона 1–36");
             if (string.IsNullOrWhiteSpace(deregistration.Step.Name)) problems.Add($"{at}.Step.Name: не задан");
             if (string.IsNullOrWhiteSpace(deregistration.Step.Source)) problems.Add($"{at}.Step.Source: укажите документ и пункт");
-            if (deregistration.Step.Deadline is < 1 or > 60) problems.Add($"{at}.Step.Deadline: {deregistration.Step.Deadline} вне допустимого диапазона 1–60");
+            if (deregistration.Step.Deadline is not (>= 1 and <= 60)) problems.Add($"{at}.Step.Deadline: {deregistration.Step.Deadline?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "не задан"} — нужен срок 1–60");
             deregistration.Step.Id = DeregistrationRule.StepId;
         }
 
@@ -111,8 +112,12 @@ public sealed class RuleProfiles
             var step = profile.Ladder[i];
             var at = $"{file}: Ladder[{i}]";
             if (string.IsNullOrWhiteSpace(step.Id) || string.IsNullOrWhiteSpace(step.Name)) problems.Add($"{at}: нужно задать Id и Name");
-            if (step.Deadline is < 1 or > 60) problems.Add($"{at}.Deadline: {step.Deadline} вне допустимого диапазона 1–60");
-            foreach (var level in step.ForLevels.Where(l => profile.Levels.All(x => x.Id != l))) problems.Add($"{at}.ForLevels: «{level}» — нет такого уровня в этом профиле");
+            if (step.Deadline is < 1 or > 60) problems.Add($"{at}.Deadline: {step.Deadline} вне допустимого диапазона 1–60 (не задавайте, если порядок срока не устанавливает)");
+            if (string.IsNullOrWhiteSpace(step.Source)) problems.Add($"{at}.Source: укажите документ и пункт, которые требуют этот шаг");
+            foreach (var level in step.ForLevels.Where(l => profile.Levels.All(x => x.Id != l) && !(profile.OpensOnRepresentation && l == RuleProfile.RepresentationLevel)))
+            {
+                problems.Add($"{at}.ForLevels: «{level}» — нет такого уровня в этом профиле");
+            }
         }
     }
 }

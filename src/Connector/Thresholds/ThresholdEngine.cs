@@ -21,6 +21,13 @@ internal static class ThresholdEngine
         return reached && (!judged || level.ShareBelow is not { } below || share < below);
     }
 
+    /// <summary>
+    /// Whether a breach of <paramref name="level"/> that no longer holds at <paramref name="share"/> was left upwards:
+    /// the share rose to a bound of the level (its <see cref="ThresholdLevel.ShareBelow"/>), so the pupil moved to a higher
+    /// level, rather than falling back because reasons were recorded.
+    /// </summary>
+    public static bool LeftUpwards(ThresholdLevel? level, decimal share) => level?.ShareBelow is { } below && share >= below;
+
     /// <summary>The most serious level reached for each pupil in each level's period.</summary>
     public static IEnumerable<(ThresholdLevel Level, PupilPeriodCounts Counts)> Reached(
         RuleProfile profile, ThresholdLevel level, IEnumerable<PupilPeriodCounts> counts) =>

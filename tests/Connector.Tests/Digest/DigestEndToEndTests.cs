@@ -78,7 +78,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
     [Fact]
     public async Task MondaysDigest_ShowsFridaysBreach_AndTheStepDueToday()
     {
-        install.School["Profile"] = "krasnodar";
+        install.School["Profile"] = "baley";
         install.School["Staff"] = new JsonArray(
             Staff("t1", "Белова Ирина Викторовна", "belova@school1.example", "ClassTeacher", "7Б"),
             Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
@@ -87,7 +87,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         foreach (var day in week)
         {
             install.Journal.Lessons("7Б", day, 6);
-            for (var lesson = 1; lesson <= 6; lesson++) install.Journal.Mark(day, "p1", lesson, "Н");
+            for (var lesson = 1; lesson <= 2; lesson++) install.Journal.Mark(day, "p1", lesson, "Н"); // a third of the lessons: systematic, not «не приступившие»
         }
 
         install.Journal.Lessons("7Б", Monday.AddDays(7), 6);
@@ -106,9 +106,59 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         var social = new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(
             await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[1], nextMonday, clock.GetUtcNow())));
 
-        Assert.Equal(["Петров Иван Сергеевич|7Б|Красная зона (п. 1.7): свыше 60 % или более 40 часов за четверть|2-я четверть 2026/2027: 100 % уроков без уважительной причины"], Rows(social, "breaches"));
-        Assert.Equal(["№ 1|Петров Иван Сергеевич|7Б|Выяснить у родителей причину пропусков|Белова Ирина Викторовна|16.11.2026 (сегодня)"], Rows(social, "steps"));
-        Assert.Equal(["Петров Иван Сергеевич|7Б|6 уроков|причина не выяснена"], Rows(social, "absences"));
+        // Under 20 % the first days (000 §1.2 «пропускающие»), a third of the lessons once thirty are judged on Friday.
+        Assert.Equal(
+            """
+            Петров Иван Сергеевич|7Б|Пропускающие|ноябрь 2026: доля выросла до 33,3 % — теперь это более высокий уровень
+            Петров Иван Сергеевич|7Б|Систематически пропускающие|ноябрь 2026: 33,3 % уроков без уважительной причины
+            """, string.Join('\n', Rows(social, "breaches")));
+        Assert.Equal(["№ 1|Петров Иван Сергеевич|7Б|Выяснить причину пропуска|Белова Ирина Викторовна|16.11.2026 (сегодня)"], Rows(social, "steps"));
+        Assert.Empty(Rows(social, "closable"));
+        Assert.Equal(["Петров Иван Сергеевич|7Б|2 урока|причина не выяснена"], Rows(social, "absences"));
+    }
+
+    [Fact]
+    public async Task ACaseWhoseBreachWasDroppedByReasonsRecordedLater_IsOfferedForClosing()
+    {
+        install.School["Profile"] = "baley";
+        install.School["Staff"] = new JsonArray(Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
+        install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com");
+        var week = Enumerable.Range(0, 5).Select(d => Monday.AddDays(d)).ToArray();
+        foreach (var day in week)
+        {
+            install.Journal.Lessons("7Б", day, 6);
+            for (var lesson = 1; lesson <= 6; lesson++) install.Journal.Mark(day, "p1", lesson, "Н");
+        }
+
+        var clock = new FakeTimeProvider(DateTimeOffset.MinValue);
+        using var host = install.BuildHost(clock);
+        var poller = host.Services.GetRequiredService<Connector.Polling.SchoolPoller>();
+        foreach (var day in week)
+        {
+            clock.MoveTo(new DateTimeOffset(day.ToDateTime(new TimeOnly(15, 0)), TimeSpan.FromHours(3)));
+            await poller.PollAsync("school-1", CancellationToken.None);
+        }
+
+        // A medical certificate for the whole week arrives on Monday: the pupil falls to 0 %.
+        var nextMonday = Monday.AddDays(7);
+        install.Journal.Lessons("7Б", nextMonday, 6);
+        foreach (var day in week)
+        {
+            for (var lesson = 1; lesson <= 6; lesson++) install.Journal.Mark(day, "p1", lesson, "Б", nextMonday.ToDateTime(new TimeOnly(8, 10)));
+        }
+
+        install.Journal.Write();
+        clock.MoveTo(new DateTimeOffset(nextMonday.ToDateTime(new TimeOnly(8, 30)), TimeSpan.FromHours(3)));
+        await poller.PollAsync("school-1", CancellationToken.None);
+        var tuesday = nextMonday.AddDays(1);
+        clock.MoveTo(new DateTimeOffset(tuesday.ToDateTime(new TimeOnly(7, 30)), TimeSpan.FromHours(3)));
+        var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
+        await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var social = new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(
+            await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[0], tuesday, clock.GetUtcNow())));
+
+        // Every lesson missed from the start: «не приступившие» (case № 2, which took over the systematic case № 1).
+        Assert.Equal(["№ 2|Петров Иван Сергеевич|7Б|Не приступившие к обучению|доля снизилась до 0 %"], Rows(social, "closable"));
     }
 
     [Theory]

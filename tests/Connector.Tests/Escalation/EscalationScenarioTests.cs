@@ -24,7 +24,7 @@ public sealed class EscalationScenarioTests : IDisposable
     private IHost? host;
 
     [Fact]
-    public async Task Krasnodar_RedZone_FromTheFirstAbsenceThroughEveryStep()
+    public async Task Order003_4_1_3_Krasnodar_RedZone_EveryStepOfItsOwnLadder_WithItsDeadlines()
     {
         install.School["Profile"] = "krasnodar";
         var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
@@ -35,37 +35,112 @@ public sealed class EscalationScenarioTests : IDisposable
 
         // 30 lessons, all missed without a reason: over 60 % of the quarter on Friday 13 November.
         Assert.Equal(("red-zone", "2026/2027-Q2"), await BreachAsync());
-        Assert.Equal(D("2026-11-16"), firstDue);                       // one working day: Monday
-        Assert.Equal(D("2026-11-19"), await RecordAsync(caseId, "2026-11-16", "Мама: «не хочет ходить»"));   // written warning: 3 working days
-        Assert.Equal(D("2026-11-19"), await RecordAsync(caseId, "2026-11-18", "Предупреждение вручено под подпись"));   // representation: 1 working day
-        Assert.Equal(D("2026-11-24"), await RecordAsync(caseId, "2026-11-19", "Представление подано"));   // council: 3 working days (003 §4.1.3)
-        Assert.Equal(D("2026-11-27"), await RecordAsync(caseId, "2026-11-24", "Совет: учёт, ИПР"));   // decision communicated: 3 working days (003 §4.1.4)
-        Assert.Equal(D("2026-12-01"), await RecordAsync(caseId, "2026-11-26", "Родители ознакомлены"));   // personal file: 3 working days
-        Assert.Null(await RecordAsync(caseId, "2026-11-30", "Личное дело сформировано"));
+        Assert.Equal(D("2026-11-20"), firstDue);   // the representation: 003 sets no deadline, the school's five working days
+        Assert.Equal(D("2026-11-19"), await RecordAsync(caseId, "2026-11-16", "Представление подано"));   // council: 3 working days (003 §4.1.3)
+        Assert.Equal(D("2026-11-24"), await RecordAsync(caseId, "2026-11-19", "Совет: учёт, ИПР"));   // decision communicated: 3 working days (003 §4.1.4)
+        Assert.Equal(D("2026-12-01"), await RecordAsync(caseId, "2026-11-24", "Родители ознакомлены"));   // Журнал учёта and АИС: the school's 5
+        Assert.Equal(D("2026-12-03"), await RecordAsync(caseId, "2026-11-26", "Внесено в журнал учёта и АИС"));   // personal file (003 §4.1.7)
+        Assert.Equal(D("2026-12-07"), await RecordAsync(caseId, "2026-11-30", "Личное дело сформировано"));   // work by the plan (003 §4.1.6)
+        Assert.Equal(D("2026-12-10"), await RecordAsync(caseId, "2026-12-03", "План утверждён"));   // effectiveness at the council (003 §7.1)
+        Assert.Null(await RecordAsync(caseId, "2026-12-08", "Динамика положительная"));
         Assert.Equal("closed", await ScalarAsync<string>($"SELECT state FROM cases WHERE id = {caseId}"));
+
+        var steps = await QueryAsync<(string StepId, string Source)>($"SELECT step_id, source FROM case_steps WHERE case_id = {caseId} ORDER BY seq");
+        Assert.Equal(["representation", "council", "decision", "journal", "personal-file", "plan", "effectiveness"], steps.Select(s => s.StepId));
+        Assert.All(steps, s => Assert.StartsWith("003 ", s.Source, StringComparison.Ordinal)); // its own order, nothing borrowed
+        Assert.Equal("003 §4.1.3; срок порядком не установлен, срок школы — 5 рабочих дней", steps[0].Source);
+        Assert.Equal("003 §4.1.3: не позднее трёх рабочих дней с получения", steps[1].Source);
     }
 
     [Fact]
-    public async Task Volsk_FromMissingToSystematic_ThroughEveryStep_AcrossTheNewYear()
+    public async Task Order002_3_1_Volsk_AStrayUnexcusedLesson_OpensNoCase_ButIsShownAsTheLevel()
+    {
+        install.School["Profile"] = "volsk";
+        var days = SchoolDays(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 4));
+        Pupils(days);
+        install.Journal.Mark(days[0], "p1", 3, "Н");
+
+        await PollEachDayAsync(days);
+
+        Assert.Equal(("missing", "2026-12"), await BreachAsync());
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM cases"));
+    }
+
+    [Fact]
+    public async Task Order002_4_1_Volsk_ACaseOnTheClassTeachersRepresentation_CouncilWithinTenDays_DecisionWithinThreeWorkingDays_AcrossTheNewYear()
+    {
+        install.School["Profile"] = "volsk";
+        var days = SchoolDays(new DateOnly(2026, 12, 21), new DateOnly(2026, 12, 28));
+        Pupils(days);
+        install.Journal.Mark(days[0], "p1", 3, "Н");
+        await PollEachDayAsync(days);
+
+        var (caseId, next) = await OpenOnRepresentationAsync("2026-12-28", "Пропуски без уважительной причины, родители не реагируют");
+
+        Assert.Equal(("council", D("2027-01-07")), (next!.StepId, next.Due));   // ten days (002 §4.1.2), holidays included
+        Assert.Equal(D("2027-01-13"), await RecordAsync(caseId, "2027-01-07", "Совет: внутренний учёт, ИПР"));   // three working days after the New Year holidays: 11, 12, 13 January
+        Assert.Null(await RecordAsync(caseId, "2027-01-12", "Решение доведено до родителей, директора и классного руководителя"));
+        var steps = await QueryAsync<(string StepId, string State, string? Outcome, string? By)>($"SELECT step_id, state, outcome, recorded_by FROM case_steps WHERE case_id = {caseId} ORDER BY seq");
+        Assert.Equal(("representation", "done", "Пропуски без уважительной причины, родители не реагируют", "Белова И. В."), steps[0]);
+        Assert.Equal(["council", "decision"], steps.Skip(1).Select(s => s.StepId));
+        Assert.Equal(("representation", "Пропуски без уважительной причины, родители не реагируют"),
+            (await QueryAsync<(string, string)>($"SELECT level_id, representation FROM cases WHERE id = {caseId}")).Single());
+    }
+
+    [Fact]
+    public async Task Order002_2_3_Volsk_OverThirtyPerCent_OpensACaseForTheCommission()
     {
         install.School["Profile"] = "volsk";
         var days = SchoolDays(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 7));
         Absentee(days);
 
-        await PollEachDayAsync(days[..1]);
-        var lower = await ScalarAsync<long>("SELECT id FROM cases WHERE level_id = 'missing' AND state = 'open'");
-        await PollEachDayAsync(days[1..]);
+        await PollEachDayAsync(days);
         var (caseId, firstDue) = await OpenCaseAsync();
 
-        // Any unexcused lesson is "missing" from the first day; over 30 % once 30 lessons are judged (Monday 7 December).
-        Assert.Equal("переведён на более высокий уровень, случай № " + caseId, await ScalarAsync<string>($"SELECT closed_reason FROM cases WHERE id = {lower}"));
-        Assert.Equal(D("2026-12-08"), firstDue);
-        Assert.Equal(D("2026-12-11"), await RecordAsync(caseId, "2026-12-08", "Отец не отвечает на звонки"));
-        Assert.Equal(D("2026-12-16"), await RecordAsync(caseId, "2026-12-11", "Предупреждение отправлено почтой"));
-        Assert.Equal(D("2026-12-26"), await RecordAsync(caseId, "2026-12-16", "Представление (прил. 2) подано"));   // council: ten days (002 §4.1.2)
-        Assert.Equal(D("2026-12-30"), await RecordAsync(caseId, "2026-12-25", "Совет: внутришкольный учёт"));   // 31 December is a day off
-        Assert.Equal(D("2027-01-13"), await RecordAsync(caseId, "2026-12-30", "Решение доведено"));   // past 31 December and the New Year holidays: 11, 12, 13 January
-        Assert.Null(await RecordAsync(caseId, "2027-01-13", "Сведения направлены в КДНиЗП"));
+        // Over 30 % once 30 lessons are judged (Monday 7 December); the 'missing' level before it opened nothing.
+        Assert.Equal(1, await ScalarAsync<long>("SELECT COUNT(*) FROM cases"));
+        Assert.Equal("systematic", await ScalarAsync<string>($"SELECT level_id FROM cases WHERE id = {caseId}"));
+        Assert.Equal(D("2026-12-14"), firstDue);
+        Assert.Equal("external", await ScalarAsync<string>($"SELECT step_id FROM case_steps WHERE case_id = {caseId}"));
+        Assert.Null(await RecordAsync(caseId, "2026-12-08", "Сведения направлены в КДНиЗП"));
+    }
+
+    [Fact]
+    public async Task Order000_2_4_Baley_Systematic_FindTheReasonWithinADay_ThenEveryStepOfItsOwnOrder()
+    {
+        install.School["Profile"] = "baley";
+        var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
+        Absentee(days);
+
+        await PollEachDayAsync(days);
+        var (caseId, firstDue) = await OpenCaseAsync();
+
+        Assert.Equal(D("2026-11-16"), firstDue);   // «в течение одного дня» (000 §2.4): Monday
+        Assert.Equal(D("2026-11-23"), await RecordAsync(caseId, "2026-11-16", "Мама: «не хочет ходить»"));
+        Assert.Equal(D("2026-11-25"), await RecordAsync(caseId, "2026-11-18", "Нужна помощь психолога"));
+        Assert.Equal(D("2026-11-27"), await RecordAsync(caseId, "2026-11-20", "Посещение, акт"));
+        Assert.Equal(D("2026-12-01"), await RecordAsync(caseId, "2026-11-24", "План утверждён"));
+        Assert.Equal(D("2026-12-08"), await RecordAsync(caseId, "2026-12-01", "Динамики нет, совет 01.12"));
+        Assert.Null(await RecordAsync(caseId, "2026-12-02", "Направлено в КДНиЗП, МО МВД, Комитет образования"));
+        var sources = await QueryAsync<string>($"SELECT source FROM case_steps WHERE case_id = {caseId} ORDER BY seq");
+        Assert.All(sources, s => Assert.StartsWith("000 ", s, StringComparison.Ordinal));
+        Assert.Equal(6, sources.Count);
+    }
+
+    [Fact]
+    public async Task Order004_2_1_Tolyatti_HasNoInSchoolLadder_OnlyTheListForTheDistrictCentreAndTheRehabilitation()
+    {
+        install.School["Profile"] = "tolyatti";
+        var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
+        Absentee(days);
+
+        await PollEachDayAsync(days);
+        var (caseId, firstDue) = await OpenCaseAsync();
+
+        Assert.Equal(D("2026-11-20"), firstDue);
+        Assert.Equal(D("2026-11-23"), await RecordAsync(caseId, "2026-11-16", "Внесён в форму № 2 к 20.11"));
+        Assert.Null(await RecordAsync(caseId, "2026-11-30", "Занятия с психологом, кружок"));
+        Assert.Equal(["list", "rehabilitation"], await QueryAsync<string>($"SELECT step_id FROM case_steps WHERE case_id = {caseId} ORDER BY seq"));
     }
 
     [Fact]
@@ -75,7 +150,8 @@ public sealed class EscalationScenarioTests : IDisposable
         var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
         Absentee(days);
         await PollEachDayAsync(days);
-        var (caseId, _) = await OpenCaseAsync();
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM cases")); // the 75 % is the report's category: the register is by petition (§3.1)
+        var (caseId, _) = await OpenOnRepresentationAsync("2026-11-13", "Систематические пропуски, родители не реагируют");
 
         await PollEachDayAsync([D("2027-05-13")]); // the last unexcused lesson was on 13 November
         Assert.Empty(await QueryAsync<string>("SELECT step_id FROM case_steps WHERE step_id = 'deregistration'"));
@@ -83,7 +159,8 @@ public sealed class EscalationScenarioTests : IDisposable
 
         var steps = await QueryAsync<(string StepId, string Name, string Owner, string Due, string State, string Source)>(
             $"SELECT step_id, name, owner_role, due_on, state, source FROM case_steps WHERE case_id = {caseId} ORDER BY seq");
-        Assert.Equal(("find-reason", "superseded"), (steps[0].StepId, steps[0].State));
+        Assert.Equal(("representation", "done"), (steps[0].StepId, steps[0].State));
+        Assert.Equal(("card", "superseded"), (steps[1].StepId, steps[1].State));
         var proposal = steps[^1];
         Assert.Equal("deregistration", proposal.StepId);
         Assert.EndsWith(": 6 месяцев без пропусков уроков без уважительной причины (с 14.11.2026)", proposal.Name, StringComparison.Ordinal);
@@ -237,6 +314,17 @@ public sealed class EscalationScenarioTests : IDisposable
         var (id, due) = (await QueryAsync<(long, string)>(
             "SELECT c.id, s.due_on FROM cases c JOIN case_steps s ON s.case_id = c.id AND s.state = 'pending' WHERE c.state = 'open' ORDER BY c.id DESC")).First();
         return (id, StoreTime.ParseDate(due));
+    }
+
+    /// <summary>The class teacher's representation on <paramref name="on"/>: the case it opens, and its first step still to do.</summary>
+    private async Task<(long Id, CaseStep? Next)> OpenOnRepresentationAsync(string on, string representation)
+    {
+        var school = host!.Services.GetRequiredService<SchoolRegistry>().Get("school-1");
+        var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
+        clock.MoveTo(new DateTimeOffset(D(on).ToDateTime(new TimeOnly(16, 0)), TimeSpan.FromHours(3)));
+        var opened = await host.Services.GetRequiredService<ConnectorDatabase>().InTransactionAsync(
+            (db, tx) => Cases.OpenOnRepresentationAsync(db, tx, school, profile, "p1", representation, "Белова И. В.", D(on), clock.GetUtcNow()), CancellationToken.None);
+        return opened!.Value;
     }
 
     private async Task<(string, string)> BreachAsync() =>
