@@ -115,7 +115,7 @@ public sealed partial class CommandLineTests : IDisposable
         var typo = await install.RunAsync(null, "case", "lsit");
 
         Assert.Equal(2, bare.ExitCode);
-        Assert.Contains("Укажите команду после «connector case»: list, show, record, close.", bare.Error, StringComparison.Ordinal);
+        Assert.Contains("Укажите команду после «connector case»: list, show, open, record, close.", bare.Error, StringComparison.Ordinal);
         Assert.Equal(2, typo.ExitCode);
         Assert.Contains("Неизвестный параметр или команда «lsit». Возможно, имелось в виду: list.", typo.Error, StringComparison.Ordinal);
     }
