@@ -13,7 +13,11 @@ internal static class CsvReportWriter
             if (text.Length > 0) text.Append("\r\n");
             text.Append(Escape(table.Title)).Append("\r\n");
             text.Append(string.Join(';', table.Columns.Select(c => Escape(c.Header)))).Append("\r\n");
-            foreach (var row in table.Rows) text.Append(string.Join(';', row.Select(Escape))).Append("\r\n");
+            // Numbers with the decimal comma a Russian spreadsheet reads as a number.
+            foreach (var row in table.Rows)
+            {
+                text.Append(string.Join(';', row.Select((cell, i) => i < table.Columns.Count && table.Columns[i].Number ? cell.Replace('.', ',') : Escape(cell)))).Append("\r\n");
+            }
         }
 
         File.WriteAllText(path, text.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));

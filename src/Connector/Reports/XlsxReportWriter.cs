@@ -6,7 +6,8 @@ namespace Connector.Reports;
 
 /// <summary>
 /// Writes report tables as an .xlsx workbook (DocumentFormat.OpenXml), one sheet per table: a bold title row merged
-/// across the columns, bold headers with a border, set column widths, wrapped text. Opens in Excel and LibreOffice.
+/// across the columns and tall enough to show it whole, bold headers with a border repeated at the top of every
+/// printed page, set column widths, wrapped text, counts as numbers. Opens in Excel and LibreOffice.
 /// </summary>
 internal static class XlsxReportWriter
 {
@@ -24,6 +25,7 @@ internal static class XlsxReportWriter
         styles.Stylesheet = Stylesheet();
         var sheets = workbook.Workbook.AppendChild(new Sheets());
         uint sheetId = 1;
+        var printTitles = new DefinedNames();
         foreach (var table in tables)
         {
             var part = workbook.AddNewPart<WorksheetPart>();
@@ -33,7 +35,8 @@ internal static class XlsxReportWriter
             data.Append(Row(1, [table.Title], Title, [widths.Sum()]));
             data.Append(Row(2, table.Columns.Select(c => c.Header).ToList(), Header, widths));
             uint index = 3;
-            foreach (var row in table.Rows) data.Append(Row(index++, row, Body, widths));
+            var numbers = table.Columns.Select(c => c.Number).ToList();
+            foreach (var row in table.Rows) data.Append(Row(index++, row, Body, widths, numbers));
 
             // Landscape, fitted to the page width: what a school prints and signs.
             var worksheet = new Worksheet(
@@ -49,23 +52,29 @@ internal static class XlsxReportWriter
             worksheet.Append(new PageSetup { Orientation = OrientationValues.Landscape, PaperSize = 9, FitToWidth = 1, FitToHeight = 0 });
 
             part.Worksheet = worksheet;
-            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = sheetId++, Name = table.SheetName });
+            sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = sheetId, Name = table.SheetName });
+            // The title and the header row at the top of every printed page.
+            printTitles.Append(new DefinedName($"'{table.SheetName.Replace("'", "''", StringComparison.Ordinal)}'!$1:$2") { Name = "_xlnm.Print_Titles", LocalSheetId = sheetId - 1 });
+            sheetId++;
         }
 
+        workbook.Workbook.Append(printTitles);
         workbook.Workbook.Save();
     }
 
     /// <summary>A row whose height fits its longest wrapped cell: spreadsheets do not grow rows for inline text on their own.</summary>
-    private static Row Row(uint index, IReadOnlyList<string> values, uint style, IReadOnlyList<int> widths)
+    private static Row Row(uint index, IReadOnlyList<string> values, uint style, IReadOnlyList<int> widths, IReadOnlyList<bool>? numbers = null)
     {
         var lines = values.Select((v, i) => (int)Math.Ceiling(v.Length / (double)Math.Max(4, widths[Math.Min(i, widths.Count - 1)] - 2))).DefaultIfEmpty(1).Max();
-        return new Row(values.Select((v, i) => new Cell
-        {
-            CellReference = $"{ColumnName(i)}{index}",
-            DataType = CellValues.InlineString,
-            StyleIndex = style,
-            InlineString = new InlineString(new Text(v) { Space = SpaceProcessingModeValues.Preserve }),
-        }))
+        return new Row(values.Select((v, i) => numbers is not null && i < numbers.Count && numbers[i] && decimal.TryParse(v, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _)
+            ? new Cell { CellReference = $"{ColumnName(i)}{index}", DataType = CellValues.Number, StyleIndex = style, CellValue = new CellValue(v) }
+            : new Cell
+            {
+                CellReference = $"{ColumnName(i)}{index}",
+                DataType = CellValues.InlineString,
+                StyleIndex = style,
+                InlineString = new InlineString(new Text(v) { Space = SpaceProcessingModeValues.Preserve }),
+            }))
         { RowIndex = index, Height = 15 * Math.Max(1, lines) + 3, CustomHeight = true };
     }
 

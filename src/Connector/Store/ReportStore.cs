@@ -32,6 +32,54 @@ internal static class ReportStore
         return (rows.GetValueOrDefault("NoneRecorded"), rows.GetValueOrDefault("Unexcused"));
     }
 
+    /// <summary>
+    /// The causes staff recorded for the pupil's absences: the outcomes of the steps that find the reason
+    /// (<c>find-reason</c>, <c>needs</c>), newest last.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RecordedCausesAsync(DbConnection db, string schoolId, string pupilId) =>
+        (await db.QueryAsync<string>(
+            """
+            SELECT s.outcome FROM case_steps s JOIN cases c ON c.id = s.case_id
+            WHERE c.school_id = @schoolId AND c.pupil_id = @pupilId AND s.state = 'done' AND s.step_id IN ('find-reason', 'needs') AND s.outcome IS NOT NULL
+            ORDER BY s.recorded_at
+            """, new { schoolId, pupilId }).ConfigureAwait(false)).ToList();
+
+    /// <summary>
+    /// The first school day from which the pupil attended no lesson of their class up to <paramref name="to"/>
+    /// (from <paramref name="from"/> when they attended none at all); null when they attended the last lesson.
+    /// </summary>
+    public static async Task<DateOnly?> NotAttendingSinceAsync(DbConnection db, string schoolId, string pupilId, string className, DateOnly from, DateOnly to) =>
+        await db.ExecuteScalarAsync<string?>(
+            """
+            SELECT MIN(l.date) FROM lessons l
+            WHERE l.school_id = @schoolId AND l.class_name = @className AND l.taken = 1 AND l.date BETWEEN @from AND @to
+                AND l.date > COALESCE((
+                    SELECT MAX(a.date) FROM lessons a
+                    LEFT JOIN marks m ON m.school_id = a.school_id AND m.pupil_id = @pupilId AND m.date = a.date AND m.lesson_no = a.lesson_no
+                    WHERE a.school_id = @schoolId AND a.class_name = @className AND a.taken = 1 AND a.date BETWEEN @from AND @to
+                        AND (m.presence IS NULL OR m.presence IN ('Present', 'Late'))), '')
+            """, new { schoolId, pupilId, className, from = StoreTime.Format(from), to = StoreTime.Format(to) }).ConfigureAwait(false) is { } date
+            ? StoreTime.ParseDate(date)
+            : null;
+
+    /// <summary>The pupils of the school's open cases of <paramref name="levelId"/>, and whether each case's step <paramref name="stepId"/> was done.</summary>
+    public static async Task<IReadOnlyList<(string PupilId, bool StepDone)>> OpenCasesAsync(DbConnection db, string schoolId, string levelId, string stepId) =>
+        (await db.QueryAsync<(string PupilId, long Done)>(
+            """
+            SELECT c.pupil_id, (SELECT COUNT(*) FROM case_steps s WHERE s.case_id = c.id AND s.step_id = @stepId AND s.state = 'done')
+            FROM cases c WHERE c.school_id = @schoolId AND c.level_id = @levelId AND c.state = 'open'
+            """, new { schoolId, levelId, stepId }).ConfigureAwait(false))
+        .Select(r => (r.PupilId, r.Done > 0))
+        .ToList();
+
+    /// <summary>The pupils whose case had step <paramref name="stepId"/> done between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    public static async Task<IReadOnlySet<string>> StepDoneAsync(DbConnection db, string schoolId, string stepId, DateTimeOffset from, DateTimeOffset to) =>
+        (await db.QueryAsync<string>(
+            """
+            SELECT DISTINCT c.pupil_id FROM case_steps s JOIN cases c ON c.id = s.case_id
+            WHERE c.school_id = @schoolId AND s.step_id = @stepId AND s.state = 'done' AND s.recorded_at >= @from AND s.recorded_at < @to
+            """, new { schoolId, stepId, from = StoreTime.Format(from), to = StoreTime.Format(to) }).ConfigureAwait(false)).ToHashSet();
+
     /// <summary>The steps of the pupil's cases, case by case, in order.</summary>
     public static async Task<IReadOnlyList<ReportStep>> StepsOfPupilAsync(DbConnection db, string schoolId, string pupilId) =>
         (await db.QueryAsync<(string Name, string? Outcome, string Due, string State)>(
