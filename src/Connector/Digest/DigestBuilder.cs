@@ -87,6 +87,17 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
 
         var chart = (await store.ChartAsync().ConfigureAwait(false)).ToList();
 
+        // Pupils enrolled during the school year, while the notice to their previous school is due (001 Инструкция §2.6).
+        var transfers = new List<TransferRow>();
+        if (wholeSchool && profile.TransferNotice is { } transfer && Periods.Current(PeriodKind.SchoolYear, today) is { } year)
+        {
+            // Not those enrolled on the year's first day (its first-graders and the whole roster of a new installation).
+            var enrolledSince = new[] { year.From.AddDays(1), today.AddDays(-31) }.Max();
+            transfers.AddRange((await store.EnrolledSinceAsync(enrolledSince).ConfigureAwait(false))
+                .Select(p => new TransferRow(p.Pupil, p.ClassName, p.EnrolledOn, school.Calendar.AddWorkingDays(p.EnrolledOn, transfer.WorkingDays), transfer.Source))
+                .Where(t => t.Due >= today && t.EnrolledOn <= today));
+        }
+
         // Reports due within the next five working days, for the staff who prepare them.
         var horizon = school.Calendar.AddWorkingDays(today, 5);
         var reportsDue = wholeSchool
@@ -94,6 +105,6 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
             : [];
 
         var scope = wholeSchool ? "вся школа" : string.Join(", ", staff.Classes);
-        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart, closable);
+        return new DigestModel(school.Ref.Name, staff.FullName, scope, today, previous, absences, unreachable, breaches, steps, notEntered, alerts, reportsDue, chart, closable, transfers);
     }
 }

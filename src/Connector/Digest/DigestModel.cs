@@ -15,9 +15,11 @@ internal sealed record DigestModel(
     IReadOnlyList<string> Alerts,
     IReadOnlyList<(string Report, DateOnly Due)> ReportsDue,
     IReadOnlyList<(string ClassName, int Lessons)> MissedByClass,
-    IReadOnlyList<ClosableRow> Closable)
+    IReadOnlyList<ClosableRow> Closable,
+    IReadOnlyList<TransferRow> Transfers)
 {
-    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count + ReportsDue.Count + Closable.Count == 0;
+    public bool IsEmpty => Absences.Count + Unreachable.Count + Breaches.Count + Steps.Count + ClassesWithoutAttendance.Count + Alerts.Count + ReportsDue.Count + Closable.Count
+        + Transfers.Count == 0;
 }
 
 /// <summary>A pupil absent without a reason on the previous school day, and whether a reason came since.</summary>
@@ -34,3 +36,6 @@ internal sealed record StepRow(long CaseId, string Pupil, string ClassName, stri
 
 /// <summary>An open case whose breach is gone (reasons recorded later took the pupil below the level): staff may close it.</summary>
 internal sealed record ClosableRow(long CaseId, string Pupil, string ClassName, string Level, decimal ShareNow);
+
+/// <summary>A pupil enrolled during the school year: if by transfer, the previous school is to be told by <see cref="Due"/>.</summary>
+internal sealed record TransferRow(string Pupil, string ClassName, DateOnly EnrolledOn, DateOnly Due, string Source);

@@ -52,6 +52,13 @@ internal sealed class DigestRenderer(MessageTemplates templates)
                 "closable", ["Случай", "Ученик", "Класс", "Уровень", "Сейчас"]);
         }
 
+        if (model.Transfers.Count > 0)
+        {
+            yield return ("Зачисленные в течение года: если в порядке перевода — письменно сообщить исходной школе номер и дату приказа о зачислении",
+                model.Transfers.Select(t => new[] { t.Pupil, t.ClassName, $"{t.EnrolledOn:dd.MM.yyyy}", $"{t.Due:dd.MM.yyyy}{(t.Due == model.Date ? " (сегодня)" : "")}", t.Source }).ToList(),
+                "transfers", ["Ученик", "Класс", "Зачислен", "Срок", "Основание"]);
+        }
+
         if (model.Unreachable.Count > 0)
         {
             yield return ("Родители, до которых не удалось достучаться (нужен звонок)",

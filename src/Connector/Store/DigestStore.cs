@@ -107,6 +107,20 @@ internal sealed class DigestStore(
             ORDER BY c.id
             """, args, tx).ConfigureAwait(false)).ToList();
 
+    /// <summary>Pupils studying now who were enrolled on or after <paramref name="since"/>, with the enrolment date.</summary>
+    public async Task<IReadOnlyList<(string Pupil, string ClassName, DateOnly EnrolledOn)>> EnrolledSinceAsync(DateOnly since)
+    {
+        args.Add("enrolledSince", StoreTime.Format(since));
+        return (await db.QueryAsync<(string Pupil, string ClassName, string EnrolledOn)>(
+                $"""
+                SELECT p.full_name, p.class_name, p.enrolled_on FROM pupils p
+                WHERE p.school_id = @schoolId AND p.active = 1 AND p.enrolled_on >= @enrolledSince AND {inScope}
+                ORDER BY p.enrolled_on, p.class_name, p.full_name
+                """, args, tx).ConfigureAwait(false))
+            .Select(r => (r.Pupil, r.ClassName, StoreTime.ParseDate(r.EnrolledOn)))
+            .ToList();
+    }
+
     /// <summary>Classes none of whose lessons of the previous school day had attendance taken.</summary>
     public async Task<IReadOnlyList<string>> NotEnteredAsync() =>
         (await db.QueryAsync<string>(

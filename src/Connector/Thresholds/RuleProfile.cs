@@ -42,6 +42,12 @@ public sealed class RuleProfile
     public DeregistrationRule? Deregistration { get; set; }
 
     /// <summary>
+    /// The receiving school's written notice to the pupil's previous school on a transfer (001 Инструкция §2.6: within two
+    /// working days of the enrolment order); null where the profile's order asks none.
+    /// </summary>
+    public TransferNoticeRule? TransferNotice { get; set; }
+
+    /// <summary>
     /// How many days after leaving a pupil's data is kept before it is removed or anonymised; unset, to the end of
     /// the school year the pupil left in (31 August), as 003 §6.4 keeps data for the period of study.
     /// </summary>
@@ -187,6 +193,14 @@ public sealed class DeregistrationRule
     }
 
     private static string RussianMonths(int n) => $"{n} {Notifier.Templates.RussianText.Plural(n, "месяц", "месяца", "месяцев")}";
+}
+
+/// <summary>A notice the school owes another school when a pupil joins by transfer.</summary>
+public sealed class TransferNoticeRule
+{
+    public int WorkingDays { get; set; } = 2;
+
+    public string Source { get; set; } = "";
 }
 
 /// <summary>How a deadline counts.</summary>

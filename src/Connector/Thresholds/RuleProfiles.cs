@@ -70,6 +70,12 @@ public sealed class RuleProfiles
             deregistration.Step.Id = DeregistrationRule.StepId;
         }
 
+        if (profile.TransferNotice is { } transfer)
+        {
+            if (transfer.WorkingDays is < 1 or > 30) problems.Add($"{file}: TransferNotice.WorkingDays: {transfer.WorkingDays} вне допустимого диапазона 1–30");
+            if (string.IsNullOrWhiteSpace(transfer.Source)) problems.Add($"{file}: TransferNotice.Source: укажите документ и пункт");
+        }
+
         if (profile.RetentionDaysAfterLeaving is < 1 or > 3650)
         {
             problems.Add($"{file}: RetentionDaysAfterLeaving: {profile.RetentionDaysAfterLeaving} вне допустимого диапазона 1–3650 (не задавайте, чтобы хранить до конца учебного года)");

@@ -161,6 +161,29 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
         Assert.Equal(["№ 2|Петров Иван Сергеевич|7Б|Не приступившие к обучению|доля снизилась до 0 %"], Rows(social, "closable"));
     }
 
+    [Fact]
+    public async Task Order001_2_6_APupilEnrolledMidYear_RemindsTheSocialPedagogueToNotifyThePreviousSchoolWithinTwoWorkingDays()
+    {
+        install.School["Profile"] = "zato-svobodny";
+        install.School["Staff"] = new JsonArray(Staff("sp", "Тихонова Екатерина Сергеевна", "social@school1.example", "SocialPedagogue"));
+        install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Новикова Алиса Петровна", "7Б", new DateOnly(2026, 11, 12), "g2").Guardian("g2", "Новикова Ольга Ивановна", "olga@example.com")
+            .Lessons("7Б", Monday, 6);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 12, 9, 0, 0, TimeSpan.FromHours(3)));
+        using var host = install.BuildHost(clock);
+        await host.Services.GetRequiredService<Connector.Polling.SchoolPoller>().PollAsync("school-1", CancellationToken.None);
+        var school = host.Services.GetRequiredService<Connector.Schools.SchoolRegistry>().Get("school-1");
+        await using var db = await host.Services.GetRequiredService<Connector.Store.ConnectorDatabase>().OpenAsync(CancellationToken.None);
+
+        async Task<List<string>> TransfersOnAsync(DateOnly day) => Rows(new HtmlParser().ParseDocument(host.Services.GetRequiredService<Connector.Digest.DigestRenderer>().Html(
+            await host.Services.GetRequiredService<Connector.Digest.DigestBuilder>().BuildAsync(db, null, school, school.Staff[0], day, clock.GetUtcNow()))), "transfers");
+
+        // Enrolled on Thursday 12 November: two working days are Friday and Monday.
+        Assert.Equal(["Новикова Алиса Петровна|7Б|12.11.2026|16.11.2026|001 Инструкция §2.6: в течение двух рабочих дней с даты приказа о зачислении"], await TransfersOnAsync(new DateOnly(2026, 11, 13)));
+        Assert.Equal(["Новикова Алиса Петровна|7Б|12.11.2026|16.11.2026 (сегодня)|001 Инструкция §2.6: в течение двух рабочих дней с даты приказа о зачислении"], await TransfersOnAsync(new DateOnly(2026, 11, 16)));
+        Assert.Empty(await TransfersOnAsync(new DateOnly(2026, 11, 17)));
+    }
+
     [Theory]
     [InlineData("baley", "2026-11-30", "Отчёт мониторинга учёта (в комитет образования)|03.12.2026")]
     [InlineData("volsk", "2026-12-01", "Сведения о несовершеннолетних, подлежащих учёту (прил. 1)|05.12.2026")]
