@@ -42,7 +42,9 @@ internal sealed class DigestBuilder(RuleProfiles profiles)
 
         var breaches = (await store.BreachesAsync().ConfigureAwait(false))
             .Select(r => new BreachRow(r.Pupil, r.ClassName, profile.Levels.FirstOrDefault(l => l.Id == r.Level)?.Name ?? r.Level,
-                !r.Dropped
+                profile.Levels.FirstOrDefault(l => l.Id == r.Level)?.LateAtLeast is { } late
+                    ? $"{r.Period}: опоздания без уважительной причины — не меньше {late}; связаны ли они с транспортом или семьёй, решает Совет профилактики"
+                : !r.Dropped
                     ? string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: {r.Share:0.#} % уроков без уважительной причины")
                     : ThresholdEngine.LeftUpwards(profile.Levels.FirstOrDefault(l => l.Id == r.Level), (decimal)(r.DroppedShare ?? 0))
                         ? string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{r.Period}: доля выросла до {r.DroppedShare:0.#} % — теперь это более высокий уровень")

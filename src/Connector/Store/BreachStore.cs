@@ -36,12 +36,13 @@ internal static class BreachStore
 
     /// <summary>Each active pupil's lessons in the period: the one definition of the share (README, "The share, defined once").</summary>
     public static async Task<IReadOnlyList<PupilPeriodCounts>> CountAsync(DbConnection db, DbTransaction? tx, string schoolId, Period period) =>
-        (await db.QueryAsync<(string PupilId, long Scheduled, long Missed, long Attended)>(
+        (await db.QueryAsync<(string PupilId, long Scheduled, long Missed, long Attended, long Late)>(
             """
             SELECT p.pupil_id,
                    COUNT(*),
                    SUM(CASE WHEN m.presence = 'Absent' AND m.reason IN ('NoneRecorded', 'Unexcused') THEN 1 ELSE 0 END),
-                   SUM(CASE WHEN m.presence IS NULL OR m.presence IN ('Present', 'Late') THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN m.presence IS NULL OR m.presence IN ('Present', 'Late') THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN m.presence = 'Late' AND m.reason IN ('NoneRecorded', 'Unexcused') THEN 1 ELSE 0 END)
             FROM pupils p
             JOIN lessons l ON l.school_id = p.school_id AND l.class_name = p.class_name AND l.taken = 1
                 AND l.date BETWEEN @from AND @to AND (p.enrolled_on IS NULL OR l.date >= p.enrolled_on)
@@ -50,6 +51,6 @@ internal static class BreachStore
             GROUP BY p.pupil_id
             """,
             new { schoolId, from = StoreTime.Format(period.From), to = StoreTime.Format(period.To) }, tx).ConfigureAwait(false))
-        .Select(r => new PupilPeriodCounts(r.PupilId, (int)r.Scheduled, (int)r.Missed, (int)r.Attended))
+        .Select(r => new PupilPeriodCounts(r.PupilId, (int)r.Scheduled, (int)r.Missed, (int)r.Attended, (int)r.Late))
         .ToList();
 }

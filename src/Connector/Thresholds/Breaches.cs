@@ -45,6 +45,8 @@ internal static class Breaches
 /// <summary>A level a pupil reached for the first time in a period.</summary>
 internal sealed record NewBreach(long Id, string PupilId, ThresholdLevel Level, Period Period, PupilPeriodCounts Counts)
 {
-    public string Describe() => string.Create(CultureInfo.GetCultureInfo("ru-RU"),
-        $"{Level.Name}: {Period.Name}, пропущено без уважительной причины {Counts.Missed} из {Counts.Scheduled} уроков ({Counts.Share:0.#} %)");
+    public string Describe() => Level.LateAtLeast is not null
+        ? string.Create(CultureInfo.GetCultureInfo("ru-RU"), $"{Level.Name}: {Period.Name}, опозданий без уважительной причины: {Counts.Late}")
+        : string.Create(CultureInfo.GetCultureInfo("ru-RU"),
+            $"{Level.Name}: {Period.Name}, пропущено без уважительной причины {Counts.Missed} из {Counts.Scheduled} уроков ({Counts.Share:0.#} %)");
 }

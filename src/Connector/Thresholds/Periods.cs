@@ -4,7 +4,8 @@ namespace Connector.Thresholds;
 
 /// <summary>
 /// The period a level is judged over, as it stands on a school-local date: from its first day to today. School
-/// quarters default to 1 Sep–31 Oct, 1 Nov–31 Dec, 1 Jan–31 Mar, 1 Apr–31 May; summer belongs to no quarter.
+/// quarters default to 1 Sep–31 Oct, 1 Nov–31 Dec, 1 Jan–31 Mar, 1 Apr–31 May; summer belongs to no quarter. Six
+/// months run September–February and March–August.
 /// </summary>
 internal static class Periods
 {
@@ -29,6 +30,11 @@ internal static class Periods
                 return new Period(first, today, first.ToString("yyyy-MM", CultureInfo.InvariantCulture), first.ToString("MMMM yyyy", CultureInfo.GetCultureInfo("ru-RU")));
             case PeriodKind.SchoolYear:
                 return new Period(yearStart, today, schoolYear, $"{schoolYear} учебный год");
+            case PeriodKind.SixMonths:
+                var march = new DateOnly(yearStart.Year + 1, 3, 1);
+                return today < march
+                    ? new Period(yearStart, today, $"{schoolYear}-S1", $"сентябрь–февраль {schoolYear}")
+                    : new Period(march, today, $"{schoolYear}-S2", $"март–август {schoolYear}");
             default:
                 var quarters = new[]
                 {

@@ -119,6 +119,9 @@ public sealed class ThresholdLevel
     /// <summary>Reached by any lesson missed without valid reason.</summary>
     public bool AnyUnexcused { get; set; }
 
+    /// <summary>Reached by this many lessons the pupil came late to without a valid reason.</summary>
+    public int? LateAtLeast { get; set; }
+
     /// <summary>Reached by a pupil who missed every lesson of the period without a valid reason.</summary>
     public bool NotStarted { get; set; }
 
@@ -139,6 +142,9 @@ public enum PeriodKind
 
     /// <summary>From 1 September.</summary>
     SchoolYear,
+
+    /// <summary>Six calendar months: September to February, March to August («в течение шести месяцев», 003 §II.1.11).</summary>
+    SixMonths,
 }
 
 /// <summary>One step of the escalation ladder: who does what, by when.</summary>

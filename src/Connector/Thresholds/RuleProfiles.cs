@@ -93,10 +93,12 @@ public sealed class RuleProfiles
                 if (value is < 0 or > 100) problems.Add($"{at}.{field}: {value} — не доля от 0 до 100");
             }
 
-            if (level.ShareAtLeast is null && level.ShareAbove is null && level.HoursAbove is null && !level.AnyUnexcused && !level.NotStarted)
+            if (level.ShareAtLeast is null && level.ShareAbove is null && level.HoursAbove is null && !level.AnyUnexcused && !level.NotStarted && level.LateAtLeast is null)
             {
-                problems.Add($"{at}: нет условия; задайте ShareAtLeast, ShareAbove, HoursAbove, AnyUnexcused или NotStarted");
+                problems.Add($"{at}: нет условия; задайте ShareAtLeast, ShareAbove, HoursAbove, AnyUnexcused, NotStarted или LateAtLeast");
             }
+
+            if (level.LateAtLeast is < 2 or > 500) problems.Add($"{at}.LateAtLeast: {level.LateAtLeast} вне допустимого диапазона 2–500");
 
             if (string.IsNullOrWhiteSpace(level.Source)) problems.Add($"{at}.Source: укажите документ и пункт");
         }

@@ -16,6 +16,7 @@ internal static class ThresholdEngine
             || (judged && level.ShareAbove is { } above && share > above)
             || (level.HoursAbove is { } hours && counts.Missed > hours)
             || (level.AnyUnexcused && counts.Missed > 0)
+            || (level.LateAtLeast is { } late && counts.Late >= late)
             || (level.NotStarted && judged && counts.Attended == 0 && counts.Missed == counts.Scheduled);
         // The level under a higher one: a share that cannot be judged yet does not rule it out.
         return reached && (!judged || level.ShareBelow is not { } below || share < below);

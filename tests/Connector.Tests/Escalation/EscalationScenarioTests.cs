@@ -144,6 +144,25 @@ public sealed class EscalationScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task Order003_II_1_11_Krasnodar_LateMoreThanOnceInSixMonths_IsShownForTheCouncil_WithoutOpeningACase()
+    {
+        install.School["Profile"] = "krasnodar";
+        var days = SchoolDays(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13));
+        Pupils(days);
+        install.Journal.Mark(days[0], "p1", 1, "ОП").Mark(days[3], "p1", 1, "ОП").Mark(days[1], "p2", 1, "ОП");
+
+        await PollEachDayAsync(days);
+
+        // p1 twice («неоднократно»), p2 once: only p1, in the six months from September.
+        Assert.Equal([("p1", "late", "2026/2027-S1")], await QueryAsync<(string, string, string)>("SELECT pupil_id, level_id, period_key FROM breaches"));
+        Assert.Equal(0, await ScalarAsync<long>("SELECT COUNT(*) FROM cases"));
+        var written = await host!.Services.GetRequiredService<JournalWriter>().WriteAsync("school-1", CancellationToken.None);
+        Assert.Equal(1, written);
+        Assert.Equal("Систематически опаздывающие на занятия без уважительных причин (п. 1.11): неоднократно в течение шести месяцев: сентябрь–февраль 2026/2027, опозданий без уважительной причины: 2",
+            File.ReadAllLines(Path.Combine(install.Journal.Path, "flags.csv"))[1].Split(';', 5)[4]);
+    }
+
+    [Fact]
     public async Task Order001_4_1_SixMonthsWithoutAnUnexcusedLesson_ProposeTakingThePupilOffTheRegister_AndRecordingItClosesTheCase()
     {
         install.School["Profile"] = "zato-svobodny";

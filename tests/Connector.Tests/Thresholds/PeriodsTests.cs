@@ -37,4 +37,16 @@ public sealed class PeriodsTests
         Assert.Equal(("2026-12", new DateOnly(2026, 12, 1)), (Periods.Current(PeriodKind.ReportingPeriod, new DateOnly(2026, 12, 1))!.Key, Periods.Current(PeriodKind.Month, new DateOnly(2026, 12, 1))!.From));
         Assert.Equal(("2026/2027", new DateOnly(2026, 9, 1)), (Periods.Current(PeriodKind.SchoolYear, new DateOnly(2027, 3, 15))!.Key, Periods.Current(PeriodKind.SchoolYear, new DateOnly(2027, 3, 15))!.From));
     }
+
+    [Theory]
+    [InlineData("2026-09-01", "2026/2027-S1", "2026-09-01", "сентябрь–февраль 2026/2027")]
+    [InlineData("2027-02-28", "2026/2027-S1", "2026-09-01", "сентябрь–февраль 2026/2027")]
+    [InlineData("2027-03-01", "2026/2027-S2", "2027-03-01", "март–август 2026/2027")]
+    [InlineData("2027-08-31", "2026/2027-S2", "2027-03-01", "март–август 2026/2027")]
+    public void SixMonthsRunSeptemberToFebruary_AndMarchToAugust(string today, string key, string from, string name)
+    {
+        var period = Periods.Current(PeriodKind.SixMonths, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture))!;
+
+        Assert.Equal((key, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), name), (period.Key, period.From, period.Name));
+    }
 }
