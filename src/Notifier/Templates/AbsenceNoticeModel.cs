@@ -29,6 +29,9 @@ public sealed record AbsenceNoticeModel(
     /// <summary>«В понедельник», «Во вторник», «В среду»…: how a sentence about the day starts when it is not today.</summary>
     public string OnWeekdayText => RussianText.OnWeekday(WeekdayText);
 
+    /// <summary>«в понедельник», «во вторник»…: the same inside a sentence («Сегодня, во вторник, 10 ноября…»).</summary>
+    public string OnWeekdayLowerText => string.Concat(OnWeekdayText[..1].ToLowerInvariant(), OnWeekdayText[1..]);
+
     /// <summary>Some lesson is marked as missed without a valid reason (НП), not only without a recorded one.</summary>
     public bool AnyUnexcused => Pupils.Any(p => p.Lessons.Any(l => l.Unexcused));
 

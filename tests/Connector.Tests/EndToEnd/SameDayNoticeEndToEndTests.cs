@@ -50,7 +50,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         // Petrov missed lesson 1; lesson 4, entered after the notice went, made no second e-mail and is not in the first.
         var toMaria = emails.Single(e => e.Recipient == "maria@example.com").Text;
         Assert.Contains("Здравствуйте, Мария Ивановна!", toMaria, StringComparison.Ordinal);
-        Assert.Contains("Сегодня, понедельник 9 ноября 2026 г.", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Сегодня, в понедельник, 9 ноября 2026 г.", toMaria, StringComparison.Ordinal);
         // Entered at 08:40, read at 08:45, sent after the 20-minute grace: the count is the 09:00 poll's, the last before sending.
         Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущен 1 урок (по данным журнала на 09:00):\n  1-й урок — Математика\n", toMaria, StringComparison.Ordinal);
         Assert.DoesNotContain("4-й урок", toMaria, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
 
         // Order 000 §2.4: an unexcused mark is told too, plainly, and the guardian is asked to contact the class teacher.
         var toOlga = emails.Single(e => e.Recipient == "olga@example.com").Text;
-        Assert.Contains("Сегодня, вторник 10 ноября 2026 г., в электронном журнале отмечен пропуск уроков без уважительной причины.", toOlga, StringComparison.Ordinal);
+        Assert.Contains("Сегодня, во вторник, 10 ноября 2026 г., в электронном журнале отмечен пропуск уроков без уважительной причины.", toOlga, StringComparison.Ordinal);
         Assert.Contains("Ученица: Ксения Орлова, 7Б класс.\nПропущен 1 урок (по данным журнала на 10:45):\n  3-й урок — Литература\n", toOlga, StringComparison.Ordinal);
         Assert.Contains("Пожалуйста, свяжитесь с классным руководителем", toOlga, StringComparison.Ordinal);
 

@@ -14,7 +14,7 @@ public sealed class MessageTemplatesTests
 
         Assert.Equal("Школа № 1: пропуск уроков 9 ноября 2026 г.", message.Subject);
         Assert.DoesNotContain("Петров", message.Subject, StringComparison.Ordinal);
-        Assert.StartsWith("Здравствуйте, Мария Ивановна!\n\nСегодня, понедельник 9 ноября 2026 г.,", message.Body, StringComparison.Ordinal);
+        Assert.StartsWith("Здравствуйте, Мария Ивановна!\n\nСегодня, в понедельник, 9 ноября 2026 г.,", message.Body, StringComparison.Ordinal);
         Assert.Contains("Ученик: Иван Петров, 7Б класс.\nПропущено 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n", message.Body, StringComparison.Ordinal);
         Assert.Contains("С начала месяца без уважительной причины пропущено 5 уроков.", message.Body, StringComparison.Ordinal);
         Assert.Contains("позвоните по телефону +7 (900) 000-00-01", message.Body, StringComparison.Ordinal);
@@ -94,6 +94,26 @@ public sealed class MessageTemplatesTests
 
         Assert.Contains("\n" + listed + "\n", body, StringComparison.Ordinal);
         Assert.Contains("С начала месяца без уважительной причины " + thisMonth, body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2026-11-09", "Сегодня, в понедельник, 9 ноября 2026 г.,")]
+    [InlineData("2026-11-10", "Сегодня, во вторник, 10 ноября 2026 г.,")]
+    [InlineData("2026-11-11", "Сегодня, в среду, 11 ноября 2026 г.,")]
+    [InlineData("2026-11-12", "Сегодня, в четверг, 12 ноября 2026 г.,")]
+    [InlineData("2026-11-13", "Сегодня, в пятницу, 13 ноября 2026 г.,")]
+    [InlineData("2026-11-14", "Сегодня, в субботу, 14 ноября 2026 г.,")]
+    public void ANoticeAboutToday_NamesTheWeekdayInTheAccusative_BetweenCommas(string day, string opening)
+    {
+        var date = DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
+        var notice = Notice(Pupil("Иван Петров", "Иван", "7Б", 1)) with
+        {
+            IsToday = true, DateText = RussianText.Date(date), WeekdayText = RussianText.Weekday(date),
+        };
+
+        var body = Repository.Render("absence.email", notice).Body;
+
+        Assert.Contains("\n\n" + opening + " в электронном журнале", body, StringComparison.Ordinal);
     }
 
     [Theory]
