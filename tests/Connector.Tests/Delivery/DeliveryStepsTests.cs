@@ -177,7 +177,7 @@ public sealed class DeliveryStepsTests : IDisposable
     }
 
     [Fact]
-    public async Task TheRecovery_LeavesAnotherRunnersClaimAlone_WhileItsLeaseRuns_ThenPutsTheMessageBackAsDueAsItWas()
+    public async Task TheRecovery_TakesBackADeadRunnersClaim_AfterItsLease_OrAtOnceWherePresenceIsKnown_DueAsItWas()
     {
         var (school, message) = await QueuedAsync();
         var due = (await DueAsync(message.Id)).NotBefore;
@@ -187,10 +187,15 @@ public sealed class DeliveryStepsTests : IDisposable
 
         clock.Advance(TimeSpan.FromMinutes(14));
         await recovery.RecoverAsync(school, new DeliveryRun(), CancellationToken.None);
-        Assert.Equal(("sending", "other-node:4242:dead"), ((await RowAsync(message.Id)).State, (await RowAsync(message.Id)).ClaimedBy));
+        if (!TestInstallation.PostgresByDefault)
+        {
+            // SQLite has no presence to ask: the claim is another runner's until its lease runs out. On PostgreSQL a runner
+            // that holds no presence lock is gone, and its claim is taken back at once.
+            Assert.Equal(("sending", "other-node:4242:dead"), ((await RowAsync(message.Id)).State, (await RowAsync(message.Id)).ClaimedBy));
+            clock.Advance(TimeSpan.FromMinutes(2));
+            await recovery.RecoverAsync(school, new DeliveryRun(), CancellationToken.None);
+        }
 
-        clock.Advance(TimeSpan.FromMinutes(2));
-        await recovery.RecoverAsync(school, new DeliveryRun(), CancellationToken.None);
         var row = await RowAsync(message.Id);
         Assert.Equal(("pending", null, 1L), (row.State, row.ClaimedBy, row.Interruptions));
         Assert.Equal(due, (await DueAsync(message.Id)).NotBefore);
