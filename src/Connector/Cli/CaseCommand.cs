@@ -81,6 +81,7 @@ internal static class CaseCommand
             var row = await CaseStore.GetAsync(db, schoolId, caseId).ConfigureAwait(false);
             if (row is null) return NoSuchCase(schoolId, caseId);
             if (!row.Open) return Refuse($"Случай № {caseId} закрыт: {row.ClosedReason}.");
+            if (row.StepId is null) return Refuse($"У случая № {caseId} нет текущего шага: закройте его командой case close, если работа закончена.");
             var profile = host.Services.GetRequiredService<RuleProfiles>().Get(school.Ref.ProfileId);
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             var today = school.LocalDate(now);

@@ -115,6 +115,11 @@ public sealed class RuleProfiles
             }
         }
 
+        if (profile.OpensOnRepresentation && !profile.Ladder.Any(s => s.Id != "representation" && (s.ForLevels.Count == 0 || s.ForLevels.Contains(RuleProfile.RepresentationLevel))))
+        {
+            problems.Add($"{file}: OpensOnRepresentation: в Ladder нет шагов для случаев по представлению (ForLevels пуст или содержит «{RuleProfile.RepresentationLevel}»)");
+        }
+
         for (var i = 0; i < profile.Ladder.Count; i++)
         {
             var step = profile.Ladder[i];

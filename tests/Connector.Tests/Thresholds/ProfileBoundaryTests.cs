@@ -96,4 +96,26 @@ public sealed class ProfileBoundaryTests
         Assert.Matches(@"^config/profiles/town\.json: значение Levels\[0\]\.Period не подходит по типу \(строка \d+, позиция \d+\)$", loaded.Problems[1]);
         Directory.Delete(folder, recursive: true);
     }
+
+    [Fact]
+    public void ALadderStepWithoutItsSource_AndRepresentationsWithoutSteps_AreRefused()
+    {
+        var folder = Directory.CreateTempSubdirectory("connector-profiles-").FullName;
+        var profiles = Path.Combine(folder, "config", "profiles");
+        Directory.CreateDirectory(profiles);
+        File.WriteAllText(Path.Combine(profiles, "city.json"), """
+            { "Id": "city", "Name": "Город", "Source": "постановление № 1", "OpensOnRepresentation": true,
+              "Levels": [ { "Id": "systematic", "Name": "Систематически", "Period": "Month", "ShareAbove": 30, "OpensCase": true, "Source": "п. 2" } ],
+              "Ladder": [ { "Id": "council", "Name": "Совет", "Owner": "DeputyDirector", "ForLevels": [ "systematic" ] } ] }
+            """);
+
+        var loaded = RuleProfiles.Load(profiles);
+
+        Assert.Equal(
+            [
+                "config/profiles/city.json: OpensOnRepresentation: в Ladder нет шагов для случаев по представлению (ForLevels пуст или содержит «representation»)",
+                "config/profiles/city.json: Ladder[0].Source: укажите документ и пункт, которые требуют этот шаг",
+            ], loaded.Problems);
+        Directory.Delete(folder, recursive: true);
+    }
 }
