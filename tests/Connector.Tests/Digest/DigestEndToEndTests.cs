@@ -188,7 +188,7 @@ public sealed class DigestEndToEndTests(MaildevServer maildev) : IClassFixture<M
     [InlineData("baley", "2026-11-30", "Отчёт мониторинга учёта (в комитет образования)|03.12.2026")]
     [InlineData("volsk", "2026-12-01", "Сведения о несовершеннолетних, подлежащих учёту (прил. 1)|05.12.2026")]
     [InlineData("tolyatti", "2026-11-16", "Форма № 2 (пропускающие более 50 %)|20.11.2026")]
-    [InlineData("krasnodar", "2026-12-30", "Отчёт мониторинга эффективности (за четверть)|10.01.2027")]
+    [InlineData("krasnodar", "2026-12-30", "Отчёт мониторинга эффективности за квартал (при необходимости — в КДНиЗП)|10.01.2027")]
     public async Task TheSocialPedagogue_IsToldOfReportsDueWithinFiveWorkingDays(string profile, string today, string due)
     {
         install.School["Profile"] = profile;
