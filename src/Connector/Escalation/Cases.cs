@@ -33,7 +33,7 @@ internal static class Cases
     /// <summary>
     /// Opens a case on a staff member's representation (002 §4.1.1, 001 Инструкция §3.1, 003 §4.1.3), where the profile
     /// allows it, with the ladder's steps for <see cref="RuleProfile.RepresentationLevel"/>. A step "representation" is
-    /// the representation itself: it is recorded as done, with its text, and the next step is due from today. Returns
+    /// the representation itself: it is recorded as done, with its text, and the step after it is due from today. Returns
     /// the case's id and its first pending step; null when the pupil already has an open case, which the representation joins.
     /// </summary>
     public static async Task<(long Id, CaseStep? Next)?> OpenOnRepresentationAsync(
@@ -42,11 +42,13 @@ internal static class Cases
         if ((await CaseStore.OpenOfPupilAsync(db, tx, school.Id, pupilId).ConfigureAwait(false)).Count > 0) return null;
         var id = await CaseStore.OpenOnRepresentationAsync(db, tx, school.Id, pupilId, profile.Id, RuleProfile.RepresentationLevel, representation, by, today, now).ConfigureAwait(false);
         var steps = CaseRule.StepsFor(profile, RuleProfile.RepresentationLevel);
+        // The ladder goes on from the representation; the steps before it (finding the reason, a warning) led to it.
+        // Each step keeps its place in the ladder as its seq, which is how the next one is found.
         var seq = 0;
-        if (steps is [{ Id: CaseRule.RepresentationStep } first, ..])
+        if (steps.ToList().FindIndex(s => s.Id == CaseRule.RepresentationStep) is var at and >= 0)
         {
-            await CaseStore.AddDoneStepAsync(db, tx, id, 0, first, CaseRule.SourceOf(profile, first), representation, by, today, now).ConfigureAwait(false);
-            seq = 1;
+            await CaseStore.AddDoneStepAsync(db, tx, id, at, steps[at], CaseRule.SourceOf(profile, steps[at]), representation, by, today, now).ConfigureAwait(false);
+            seq = at + 1;
         }
 
         if (seq >= steps.Count)

@@ -33,6 +33,23 @@ public sealed class CaseOpenCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ARepresentationInTheMiddleOfALadder_SkipsTheStepsThatLedToIt_AndTheCouncilIsNext()
+    {
+        install.School["Profile"] = "default";
+        await PolledAsync();
+
+        var opened = await install.RunAsync(MondayEvening, "case", "open", "--school", "school-1", "--pupil", "p1", "--representation", "Пропуски, родители не реагируют");
+        var shown = await install.RunAsync(MondayEvening, "case", "show", "--school", "school-1", "--case", "1");
+
+        Assert.Equal(0, opened.ExitCode);
+        Assert.EndsWith("Следующий шаг: «Рассмотрение представления Советом профилактики», ответственный зам. директора по ВР (не назначен), срок 10.12.2026.\n",
+            opened.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("  3. Представление в Совет профилактики — ", shown.Output, StringComparison.Ordinal);
+        Assert.Contains("  4. Рассмотрение представления Советом профилактики — ", shown.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Выяснить у родителей", shown.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AProfileWhoseOrderHasNoRepresentation_RefusesIt_InRussian()
     {
         install.School["Profile"] = "baley";
