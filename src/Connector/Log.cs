@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(1002, LogLevel.Information, "School {SchoolId}: roster read, {Pupils} pupils, {Guardians} guardians")]
     public static partial void RosterSynced(ILogger logger, string schoolId, int pupils, int guardians);
 
+    [LoggerMessage(5003, LogLevel.Debug, "School {SchoolId}: the journal's data is as last read; decided on the store without reading it again")]
+    public static partial void JournalUnchanged(ILogger logger, string schoolId);
+
     [LoggerMessage(1003, LogLevel.Information,
         "School {SchoolId}: polled {Date:yyyy-MM-dd}; {Changed} marks changed; absences opened {Opened}, explained {Explained}, corrected {Corrected}; notices queued {Queued}, guardians unreachable {Unreachable}")]
     public static partial void Polled(ILogger logger, string schoolId, DateOnly date, int changed, int opened, int explained, int corrected, int queued, int unreachable);

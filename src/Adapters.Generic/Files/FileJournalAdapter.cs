@@ -22,6 +22,11 @@ internal sealed class FileJournalAdapter(
 
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    // The files' stamp when this journal was last read, and the row stamps that lay in the future then, in order: a row
+    // becomes visible when its recorded_at or taken_at passes, so what a read returns changes with them too.
+    private string? readStamp;
+    private DateTimeOffset[] laterRows = [];
+
     public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true);
 
     public async Task<Roster> GetRosterAsync(CancellationToken cancellationToken)
@@ -58,6 +63,36 @@ internal sealed class FileJournalAdapter(
             .ToList();
 
         return new AttendanceSnapshot(from, to, lessons, marks, export.AttendanceProblems);
+    }
+
+    /// <summary>
+    /// The files' stamp (length and time of each), the window, and how many of the rows stamped in the future at the last
+    /// read are visible now; null when the files changed since they were last read, or cannot be looked at.
+    /// </summary>
+    public async ValueTask<string?> DataVersionAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string stamp;
+            try
+            {
+                stamp = Stamp();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+
+            if (stamp != readStamp) return null;
+            var now = timeProvider.GetUtcNow();
+            var visible = laterRows.Count(t => t <= now);
+            return string.Create(CultureInfo.InvariantCulture, $"{stamp}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{visible}");
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public async Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken)
@@ -120,6 +155,9 @@ internal sealed class FileJournalAdapter(
 
             var export = reader.Read(folder);
             parsed.Put(this, stamp, export);
+            var parsedAt = timeProvider.GetUtcNow();
+            laterRows = [.. export.Marks.Select(m => m.RecordedAt).Concat(export.Lessons.Select(l => l.TakenAt)).OfType<DateTimeOffset>().Where(t => t > parsedAt).Order()];
+            readStamp = stamp;
             return export;
         }
         catch (FileNotFoundException ex)

@@ -20,6 +20,13 @@ public interface IJournalAdapter
     /// <exception cref="JournalException">The journal could not be read; <see cref="JournalException.Failure"/> says why.</exception>
     Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A cheap token of what <see cref="GetRosterAsync"/> and <see cref="GetAttendanceAsync"/> would return now for the
+    /// window <paramref name="from"/>–<paramref name="to"/>: two equal tokens promise equal answers. Null when the
+    /// journal cannot tell without reading it (the default), and whenever it has not been read since it changed.
+    /// </summary>
+    ValueTask<string?> DataVersionAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken) => ValueTask.FromResult<string?>(null);
+
     /// <summary>Writes a flag back to the journal, where <see cref="JournalCapabilities.CanWriteFlags"/> is true.</summary>
     /// <exception cref="NotSupportedException">The journal cannot take flags.</exception>
     /// <exception cref="JournalException">The write failed; <see cref="JournalException.Failure"/> says whether retrying helps.</exception>

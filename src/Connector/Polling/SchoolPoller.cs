@@ -57,6 +57,10 @@ internal sealed class SchoolPoller(
     private readonly ConcurrentDictionary<string, (string Hash, DateOnly Day)> savedRosters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateOnly> countedUnchanged = new(StringComparer.Ordinal);
 
+    // The journal's data version (IJournalAdapter.DataVersionAsync) at each school's last good read, with the problems
+    // that read reported: while the version stays the same, a poll need not read, compare or save anything again.
+    private readonly ConcurrentDictionary<string, (string Version, IReadOnlyList<SourceProblem> Problems)> lastGoodRead = new(StringComparer.Ordinal);
+
     // The school-local day each school's cases were last checked for taking pupils off the register, and its pupils
     // who left against the retention.
     private readonly ConcurrentDictionary<string, DateOnly> retentionCheckedOn = new(StringComparer.Ordinal);
@@ -123,6 +127,18 @@ internal sealed class SchoolPoller(
         }
 
         var from = today.AddDays(-school.Options.LookbackDays);
+        // The journal says its data is what this process last read and stored, and nothing stored is waiting on time (a
+        // vanishing mark to confirm): the poll decides on the store as it is, without reading the journal again.
+        var version = SkipsNothing ? null : await school.Adapter.DataVersionAsync(from, today, cancellationToken).ConfigureAwait(false);
+        if (version is not null && lastGoodRead.TryGetValue(schoolId, out var last) && last.Version == version && !contacts.Changed(school))
+        {
+            await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!await AttendanceRepository.HasVanishingAsync(db, schoolId, from, today).ConfigureAwait(false))
+            {
+                return await DecideUnchangedAsync(school, from, today, now, last.Problems, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var snapshot = await ReadAsync(ct => school.Adapter.GetAttendanceAsync(from, today, ct), cancellationToken).ConfigureAwait(false);
 
         // The roster is read at every poll where that is cheap (a folder of files, so a fixed export counts at once),
@@ -175,49 +191,85 @@ internal sealed class SchoolPoller(
 
             var held = Held.From(snapshot.Problems);
             var (changedMarks, changedLessons) = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now, TimeSpan.FromMinutes(checks.ConfirmVanishedMinutes), SkipsNothing).ConfigureAwait(false);
-            var days = (await AbsenceStore.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
-                .Where(d => !held.Covers(d.PupilId, d.Date))
-                .ToList();
-            var decidesFrom = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
-            var made = SameDayAbsenceRule.Decide(days, decidesFrom);
-            var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
-            var summary = await AbsenceDecisions.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
-            // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
-            var earliest = decidesFrom > from ? decidesFrom : from;
-            var decidable = Enumerable.Range(0, today.DayNumber - earliest.DayNumber + 1).Select(earliest.AddDays).ToList();
-            await AbsenceDecisions.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
-                made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
-
-            // The count depends only on the stored marks, lessons and pupils and on the day: when none of them changed
-            // since this process last counted today, it would find the same levels reached.
-            var profile = profiles.Get(school.Ref.ProfileId);
-            var unchanged = !SkipsNothing && changedMarks == 0 && changedLessons == 0 && rosterUnchanged && countedUnchanged.TryGetValue(schoolId, out var day) && day == today;
-            IReadOnlyList<NewBreach> breaches = unchanged ? [] : await Breaches.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
-            foreach (var breach in breaches)
-            {
-                var kind = breach.Level.NotStarted ? JournalFlagKind.NotStarted : JournalFlagKind.SystematicAbsenceLevel;
-                await JournalFlagStore.QueueAsync(db, tx, schoolId,
-                    new JournalFlag($"breach:{schoolId}:{breach.PupilId}:{breach.Level.Id}:{breach.Period.Key}", breach.PupilId, kind, today, breach.Describe()), now).ConfigureAwait(false);
-            }
-
-            summary.Breaches = breaches.Count;
-            summary.CasesOpened = await Cases.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
-            summary.Held = held.Count;
+            var summary = await DecideAsync(db, tx, school, from, today, now, held, changedMarks == 0 && changedLessons == 0 && rosterUnchanged).ConfigureAwait(false);
             return (changedMarks, summary, (ReadQuarantine?)null);
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
+        List<SourceProblem> readProblems = [.. roster?.Problems ?? [], .. contactsUnreadable is { } unreadable ? [unreadable] : Array.Empty<SourceProblem>(), .. snapshot.Problems];
         if (quarantine is null)
         {
             if (rosterHash is not null) savedRosters[schoolId] = (rosterHash, today);
             countedUnchanged[schoolId] = today;
+            // Only a read that saw the whole journal (the roster with it) vouches for the next polls' version.
+            if (version is not null && roster is not null && contactsUnreadable is null) lastGoodRead[schoolId] = (version, readProblems);
+            else lastGoodRead.TryRemove(schoolId, out _);
         }
         else
         {
             savedRosters.TryRemove(schoolId, out _);
             countedUnchanged.TryRemove(schoolId, out _);
+            lastGoodRead.TryRemove(schoolId, out _);
         }
 
-        var reported = problems.Report(schoolId, [.. roster?.Problems ?? [], .. contactsUnreadable is { } unreadable ? [unreadable] : Array.Empty<SourceProblem>(), .. snapshot.Problems]);
+        return await FinishPollAsync(school, today, now, changed, decisions, problems.Report(schoolId, readProblems), quarantine, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A poll of a journal whose data is unchanged since the last good read: the decisions, on the store as it is.</summary>
+    private async Task<PollResult> DecideUnchangedAsync(
+        SchoolContext school, DateOnly from, DateOnly today, DateTimeOffset now, IReadOnlyList<SourceProblem> readProblems, CancellationToken cancellationToken)
+    {
+        var held = Held.From(readProblems);
+        var decisions = await database.InTransactionAsync(
+            (db, tx) => DecideAsync(db, tx, school, from, today, now, held, nothingChanged: true), cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.AfterPollCommit);
+        countedUnchanged[school.Id] = today;
+        Log.JournalUnchanged(logger, school.Id);
+        return await FinishPollAsync(school, today, now, 0, decisions, problems.Report(school.Id, readProblems), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The decisions of a poll, in its transaction, once the store holds what the journal says: the same-day rule, the
+    /// absences left unqueued, the thresholds (unless <paramref name="nothingChanged"/> since they were counted today), the cases.
+    /// </summary>
+    private async Task<DecisionSummary> DecideAsync(DbConnection db, DbTransaction tx, SchoolContext school, DateOnly from, DateOnly today, DateTimeOffset now, Held held, bool nothingChanged)
+    {
+        var schoolId = school.Id;
+        var days = (await AbsenceStore.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
+            .Where(d => !held.Covers(d.PupilId, d.Date))
+            .ToList();
+        var decidesFrom = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
+        var made = SameDayAbsenceRule.Decide(days, decidesFrom);
+        var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
+        var summary = await AbsenceDecisions.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);
+        // Nothing stays open unqueued: guardians who appeared since (a fixed file, a roster read again) are told today.
+        var earliest = decidesFrom > from ? decidesFrom : from;
+        var decidable = Enumerable.Range(0, today.DayNumber - earliest.DayNumber + 1).Select(earliest.AddDays).ToList();
+        await AbsenceDecisions.QueueOpenAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, decidable,
+            made.OfType<AbsenceDecision.Open>().Select(o => (o.PupilId, o.Date)).ToHashSet(), held, now, grace, summary).ConfigureAwait(false);
+
+        // The count depends only on the stored marks, lessons and pupils and on the day: when none of them changed
+        // since this process last counted today, it would find the same levels reached.
+        var profile = profiles.Get(school.Ref.ProfileId);
+        var unchanged = !SkipsNothing && nothingChanged && countedUnchanged.TryGetValue(schoolId, out var day) && day == today;
+        IReadOnlyList<NewBreach> breaches = unchanged ? [] : await Breaches.ApplyAsync(db, tx, schoolId, profile, today, now).ConfigureAwait(false);
+        foreach (var breach in breaches)
+        {
+            var kind = breach.Level.NotStarted ? JournalFlagKind.NotStarted : JournalFlagKind.SystematicAbsenceLevel;
+            await JournalFlagStore.QueueAsync(db, tx, schoolId,
+                new JournalFlag($"breach:{schoolId}:{breach.PupilId}:{breach.Level.Id}:{breach.Period.Key}", breach.PupilId, kind, today, breach.Describe()), now).ConfigureAwait(false);
+        }
+
+        summary.Breaches = breaches.Count;
+        summary.CasesOpened = await Cases.OpenAsync(db, tx, school, profile, breaches, today, now).ConfigureAwait(false);
+        summary.Held = held.Count;
+        return summary;
+    }
+
+    /// <summary>After the poll's transaction: the quarantine or the day's once-a-day checks, and the log line.</summary>
+    private async Task<PollResult> FinishPollAsync(
+        SchoolContext school, DateOnly today, DateTimeOffset now, int changed, DecisionSummary decisions, int reported, ReadQuarantine? quarantine, CancellationToken cancellationToken)
+    {
+        var schoolId = school.Id;
         if (quarantine is not null)
         {
             Log.ReadQuarantined(logger, schoolId, quarantine.Source, quarantine.Kind.ToString(), quarantine.Fingerprint);

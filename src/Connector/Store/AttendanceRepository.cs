@@ -201,6 +201,12 @@ internal static class AttendanceRepository
     }
 
     /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
+    /// <summary>Whether a stored mark of the window is vanishing: missing from the journal, not yet confirmed.</summary>
+    public static async Task<bool> HasVanishingAsync(DbConnection db, string schoolId, DateOnly from, DateOnly to) =>
+        await db.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM marks WHERE school_id = @schoolId AND date BETWEEN @from AND @to AND vanished_at IS NOT NULL",
+            new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) }).ConfigureAwait(false) > 0;
+
     public static async Task<StoredWindow> LoadWindowAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly from, DateOnly to)
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };

@@ -15,7 +15,8 @@ namespace Connector.Tests.Polling;
 
 /// <summary>
 /// A poll compares mark by mark only the lessons whose marks changed, and skips the roster and the threshold count
-/// when nothing changed. Held to the poller that skips nothing: two installations read the same journal, edited at
+/// when nothing changed, and does not read a journal whose files did not change. Held to the poller that skips
+/// nothing: two installations read the same journal, edited at
 /// random between polls (marks entered, changed and deleted, lessons marked taken and not, a pupil moved to another
 /// class), on the same clock; after every poll both must hold the same marks, decisions, breaches and messages, and
 /// have sent the same notices. A fifth of CONNECTOR_FUZZ_CASES sets how many journals (CI: 40; here 8). Journal 33 found
@@ -52,9 +53,15 @@ public sealed class PollsCostWhatChangedTests(ITestOutputHelper output)
         var polls = 0;
         for (var step = 0; step < 24; step++)
         {
-            journal.Edit(clock.GetUtcNow());
-            journal.WriteTo(skipping.Journal.Path, step);
-            journal.WriteTo(reference.Journal.Path, step);
+            // A third of the polls find the files as they were: the skipping poller then decides without reading them
+            // again (the journal's data version is unchanged), unless a stored mark is still vanishing.
+            if (step == 0 || random.Next(3) != 0)
+            {
+                journal.Edit(clock.GetUtcNow());
+                journal.WriteTo(skipping.Journal.Path, step);
+                journal.WriteTo(reference.Journal.Path, step);
+            }
+
             foreach (var host in new[] { skippingHost, referenceHost })
             {
                 await host.Services.GetRequiredService<SchoolPoller>().PollAsync("school-1", CancellationToken.None);
