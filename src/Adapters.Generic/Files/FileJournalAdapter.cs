@@ -37,7 +37,7 @@ internal sealed class FileJournalAdapter(
 
     public async Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var (export, stamp, later) = await LoadWithStampAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         var classOf = export.Pupils.ToDictionary(p => p.Id, p => p.ClassName, StringComparer.Ordinal);
 
@@ -62,7 +62,7 @@ internal sealed class FileJournalAdapter(
                 m.Presence, m.Reason, m.Code, m.RecordedAt))
             .ToList();
 
-        return new AttendanceSnapshot(from, to, lessons, marks, export.AttendanceProblems);
+        return new AttendanceSnapshot(from, to, lessons, marks, export.AttendanceProblems) { DataVersion = Version(stamp, later, from, to, now) };
     }
 
     /// <summary>
@@ -84,16 +84,17 @@ internal sealed class FileJournalAdapter(
                 return null;
             }
 
-            if (stamp != readStamp) return null;
-            var now = timeProvider.GetUtcNow();
-            var visible = laterRows.Count(t => t <= now);
-            return string.Create(CultureInfo.InvariantCulture, $"{stamp}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{visible}");
+            return stamp == readStamp ? Version(stamp, laterRows, from, to, timeProvider.GetUtcNow()) : null;
         }
         finally
         {
             gate.Release();
         }
     }
+
+    /// <summary>The data version of the files at <paramref name="stamp"/>, for the window, with the rows visible at <paramref name="now"/>.</summary>
+    private static string Version(string stamp, DateTimeOffset[] later, DateOnly from, DateOnly to, DateTimeOffset now) =>
+        string.Create(CultureInfo.InvariantCulture, $"{stamp}|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{later.Count(t => t <= now)}");
 
     public async Task WriteFlagAsync(JournalFlag flag, CancellationToken cancellationToken)
     {
@@ -139,8 +140,13 @@ internal sealed class FileJournalAdapter(
             $"папка {folder}: учеников {export.Pupils.Count}, представителей {export.Guardians.Count}, уроков {export.Lessons.Count}, отметок {export.Marks.Count}, строк с ошибками {export.ProblemCount}");
     }
 
-    /// <summary>Parses the folder again when one of its files changed, or when its parse was dropped for other schools' (<see cref="ParsedExports"/>).</summary>
-    private async Task<FolderExport> LoadAsync(CancellationToken cancellationToken)
+    private async Task<FolderExport> LoadAsync(CancellationToken cancellationToken) => (await LoadWithStampAsync(cancellationToken).ConfigureAwait(false)).Export;
+
+    /// <summary>
+    /// Parses the folder again when one of its files changed, or when its parse was dropped for other schools'
+    /// (<see cref="ParsedExports"/>); with the files' stamp it was parsed at and the row stamps that lay in the future then.
+    /// </summary>
+    private async Task<(FolderExport Export, string Stamp, DateTimeOffset[] Later)> LoadWithStampAsync(CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -151,14 +157,14 @@ internal sealed class FileJournalAdapter(
             }
 
             var stamp = Stamp();
-            if (parsed.Get(this, stamp) is { } cached) return cached;
+            if (parsed.Get(this, stamp) is { } cached && stamp == readStamp) return (cached, stamp, laterRows);
 
             var export = reader.Read(folder);
             parsed.Put(this, stamp, export);
             var parsedAt = timeProvider.GetUtcNow();
             laterRows = [.. export.Marks.Select(m => m.RecordedAt).Concat(export.Lessons.Select(l => l.TakenAt)).OfType<DateTimeOffset>().Where(t => t > parsedAt).Order()];
             readStamp = stamp;
-            return export;
+            return (export, stamp, laterRows);
         }
         catch (FileNotFoundException ex)
         {

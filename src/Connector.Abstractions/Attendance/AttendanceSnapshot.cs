@@ -17,4 +17,11 @@ public sealed record AttendanceSnapshot(
     DateOnly To,
     IReadOnlyList<Lesson> Lessons,
     IReadOnlyList<AttendanceMark> Marks,
-    IReadOnlyList<SourceProblem> Problems);
+    IReadOnlyList<SourceProblem> Problems)
+{
+    /// <summary>
+    /// The journal's data version this snapshot was read at, as <c>IJournalAdapter.DataVersionAsync</c> gives it; null
+    /// where the journal has none.
+    /// </summary>
+    public string? DataVersion { get; init; }
+}

@@ -201,7 +201,7 @@ internal sealed class SchoolPoller(
             if (rosterHash is not null) savedRosters[schoolId] = (rosterHash, today);
             countedUnchanged[schoolId] = today;
             // Only a read that saw the whole journal (the roster with it) vouches for the next polls' version.
-            if (version is not null && roster is not null && contactsUnreadable is null) lastGoodRead[schoolId] = (version, readProblems);
+            if (snapshot.DataVersion is { } read && roster is not null && contactsUnreadable is null) lastGoodRead[schoolId] = (read, readProblems);
             else lastGoodRead.TryRemove(schoolId, out _);
         }
         else
