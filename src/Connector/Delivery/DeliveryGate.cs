@@ -29,10 +29,11 @@ internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOpt
     }
 
     /// <summary>
-    /// Asks the gate about <paramref name="message"/>; <paramref name="inFlight"/> messages of its channel are on their
-    /// way and count against the rate with those already sent.
+    /// Asks the gate about <paramref name="message"/>; the messages <paramref name="inFlight"/> of its channel are on their
+    /// way and count against the rate with those already sent, each once: one that finished a moment ago is counted
+    /// among those on their way, not also among those sent.
     /// </summary>
-    public async Task<Verdict> PassAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, int inFlight, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<Verdict> PassAsync(SchoolContext school, OutboxMessage message, ChannelKind channel, IReadOnlyCollection<long> inFlight, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         if (QuietUntil(school, channel, now) is { } until)
@@ -44,7 +45,7 @@ internal sealed class DeliveryGate(IOptions<EmailOptions> email, IOptions<SmsOpt
         }
 
         if (routing.Channel(channel) is null || await OutboxStore.IsPausedAsync(db, channel, now).ConfigureAwait(false)
-            || await OutboxStore.SentInLastMinuteAsync(db, channel, now).ConfigureAwait(false) + inFlight >= PerMinute(channel))
+            || await OutboxStore.SentInLastMinuteAsync(db, channel, now, inFlight).ConfigureAwait(false) + inFlight.Count >= PerMinute(channel))
         {
             return Verdict.HoldChannel;
         }

@@ -23,27 +23,30 @@ internal sealed class DeliveryLanes(IOptions<EmailOptions> email, IOptions<SmsOp
     internal sealed class Lane(int width)
     {
         private readonly SemaphoreSlim slots = new(Math.Clamp(width, 1, 16));
-        private int inFlight;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> onTheirWay = new();
 
-        /// <summary>Messages claimed and not yet recorded.</summary>
-        public int InFlight => Volatile.Read(ref inFlight);
+        /// <summary>
+        /// The messages on their way: claimed and not yet released. A message whose attempt is already recorded may still
+        /// be here for a moment; the rate check counts each of these once, however its attempt stands.
+        /// </summary>
+        public IReadOnlyCollection<long> InFlight => [.. onTheirWay.Keys];
 
-        /// <summary>Waits for a free lane and takes it; dispose the answer once the message is recorded.</summary>
-        public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+        /// <summary>Waits for a free lane and takes it for <paramref name="messageId"/>; dispose the answer once the message is recorded.</summary>
+        public async Task<IDisposable> EnterAsync(long messageId, CancellationToken cancellationToken)
         {
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref inFlight);
-            return new Release(this);
+            onTheirWay[messageId] = 0;
+            return new Release(this, messageId);
         }
 
-        private sealed class Release(Lane lane) : IDisposable
+        private sealed class Release(Lane lane, long messageId) : IDisposable
         {
             private int done;
 
             public void Dispose()
             {
                 if (Interlocked.Exchange(ref done, 1) == 1) return;
-                Interlocked.Decrement(ref lane.inFlight);
+                lane.onTheirWay.TryRemove(messageId, out _);
                 lane.slots.Release();
             }
         }

@@ -62,7 +62,7 @@ internal sealed class OutboxDispatcher(
                 // A held channel (paused, missing, at its rate) holds all its messages till the next run, keeping their order.
                 var lane = lanes.For(channel);
                 if (run.IsHeld(channel) || !await PassesGateAsync(school, message, channel, lane, run, cancellationToken).ConfigureAwait(false)) continue;
-                sending.Add(DeliverOnLaneAsync(school, message, channel, await lane.EnterAsync(cancellationToken).ConfigureAwait(false), run, cancellationToken));
+                sending.Add(DeliverOnLaneAsync(school, message, channel, await lane.EnterAsync(message.Id, cancellationToken).ConfigureAwait(false), run, cancellationToken));
             }
         }
         finally

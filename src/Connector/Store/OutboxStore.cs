@@ -198,13 +198,16 @@ internal static class OutboxStore
         },
         tx);
 
-    /// <summary>How many messages went through the channel in the minute before <paramref name="now"/>, from every school.</summary>
-    public static Task<int> SentInLastMinuteAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) => db.ExecuteScalarAsync<int>(
-        """
+    /// <summary>
+    /// How many messages went through the channel in the minute before <paramref name="now"/>, from every school, leaving
+    /// out the attempts of the messages <paramref name="except"/> (those still on their way, counted by the caller).
+    /// </summary>
+    public static Task<int> SentInLastMinuteAsync(DbConnection db, ChannelKind channel, DateTimeOffset now, IReadOnlyCollection<long> except) => db.ExecuteScalarAsync<int>(
+        $"""
         SELECT COUNT(*) FROM delivery_attempts a JOIN outbox o ON o.id = a.outbox_id
-        WHERE o.channel = @channel AND a.attempted_at > @since AND a.attempted_at <= @now
+        WHERE o.channel = @channel AND a.attempted_at > @since AND a.attempted_at <= @now AND NOT (a.outbox_id {SqlDialect.In(db, "except")})
         """,
-        new { channel = channel.ToString(), since = StoreTime.Format(now.AddMinutes(-1)), now = StoreTime.Format(now) });
+        new { channel = channel.ToString(), since = StoreTime.Format(now.AddMinutes(-1)), now = StoreTime.Format(now), except = except.ToList() });
 
     public static async Task<bool> IsPausedAsync(DbConnection db, ChannelKind channel, DateTimeOffset now) =>
         await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM channel_pauses WHERE channel = @channel AND paused_until > @now",

@@ -33,7 +33,7 @@ public sealed class DeliveryStepsTests : IDisposable
         install.School["QuietHoursForEmail"] = true;
         var (school, message) = await QueuedAsync();
 
-        var verdict = await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Email, 0, clock.GetUtcNow(), CancellationToken.None);
+        var verdict = await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Email, [], clock.GetUtcNow(), CancellationToken.None);
 
         Assert.Equal(DeliveryGate.Verdict.Deferred, verdict);
         Assert.Equal((At(Monday, 12, 0), null), await DueAsync(message.Id));
@@ -46,7 +46,7 @@ public sealed class DeliveryStepsTests : IDisposable
         install.School["QuietHoursEnd"] = "08:00";
         var (school, message) = await QueuedAsync(channel: ChannelKind.Sms);
 
-        var verdict = await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Sms, 0, clock.GetUtcNow(), CancellationToken.None);
+        var verdict = await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Sms, [], clock.GetUtcNow(), CancellationToken.None);
 
         Assert.Equal(DeliveryGate.Verdict.Deferred, verdict);
         Assert.Equal((At(Monday.AddDays(1), 8, 0), "quiet-hours"), await DueAsync(message.Id));
@@ -59,7 +59,7 @@ public sealed class DeliveryStepsTests : IDisposable
         install.School["QuietHoursEnd"] = "08:00";
         var (school, message) = await QueuedAsync();
 
-        Assert.Equal(DeliveryGate.Verdict.Go, await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Email, 0, clock.GetUtcNow(), CancellationToken.None));
+        Assert.Equal(DeliveryGate.Verdict.Go, await Get<DeliveryGate>().PassAsync(school, message, ChannelKind.Email, [], clock.GetUtcNow(), CancellationToken.None));
     }
 
     [Fact]
@@ -70,8 +70,8 @@ public sealed class DeliveryStepsTests : IDisposable
         await InTransactionAsync((db, tx) => OutboxStore.PauseAsync(db, tx, ChannelKind.Email, now.AddMinutes(30), "535 authentication failed", now));
         var gate = Get<DeliveryGate>();
 
-        Assert.Equal(DeliveryGate.Verdict.HoldChannel, await gate.PassAsync(school, message, ChannelKind.Email, 0, now, CancellationToken.None));
-        Assert.Equal(DeliveryGate.Verdict.Go, await gate.PassAsync(school, message, ChannelKind.Email, 0, now.AddMinutes(31), CancellationToken.None));
+        Assert.Equal(DeliveryGate.Verdict.HoldChannel, await gate.PassAsync(school, message, ChannelKind.Email, [], now, CancellationToken.None));
+        Assert.Equal(DeliveryGate.Verdict.Go, await gate.PassAsync(school, message, ChannelKind.Email, [], now.AddMinutes(31), CancellationToken.None));
     }
 
     [Fact]
@@ -87,8 +87,10 @@ public sealed class DeliveryStepsTests : IDisposable
         });
         var gate = Get<DeliveryGate>();
 
-        Assert.Equal(DeliveryGate.Verdict.Go, await gate.PassAsync(school, message, ChannelKind.Email, 1, now, CancellationToken.None));
-        Assert.Equal(DeliveryGate.Verdict.HoldChannel, await gate.PassAsync(school, message, ChannelKind.Email, 2, now, CancellationToken.None));
+        Assert.Equal(DeliveryGate.Verdict.Go, await gate.PassAsync(school, message, ChannelKind.Email, [9001], now, CancellationToken.None));
+        Assert.Equal(DeliveryGate.Verdict.HoldChannel, await gate.PassAsync(school, message, ChannelKind.Email, [9001, 9002], now, CancellationToken.None));
+        // A message on its way whose attempt is already recorded counts once, not twice.
+        Assert.Equal(DeliveryGate.Verdict.Go, await gate.PassAsync(school, message, ChannelKind.Email, [message.Id, 9001], now, CancellationToken.None));
     }
 
     [Fact]
