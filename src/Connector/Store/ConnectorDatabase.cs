@@ -179,16 +179,41 @@ internal sealed class ConnectorDatabase : IAsyncDisposable, IDisposable
         return false;
     }
 
+    // A runner that stops says so at once: its presence lock is released on the server before the connection goes back
+    // to the pool (a pooled connection would keep it until the pool closes it), so other nodes take its claims at once.
     public async ValueTask DisposeAsync()
     {
-        if (presence is not null) await presence.DisposeAsync().ConfigureAwait(false);
+        if (presence is not null)
+        {
+            await ReleasePresenceAsync().ConfigureAwait(false);
+            await presence.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (postgres is not null) await postgres.DisposeAsync().ConfigureAwait(false);
     }
 
     public void Dispose()
     {
-        presence?.Dispose();
+        if (presence is not null)
+        {
+            ReleasePresenceAsync().AsTask().GetAwaiter().GetResult();
+            presence.Dispose();
+        }
+
         postgres?.Dispose();
+    }
+
+    private async ValueTask ReleasePresenceAsync()
+    {
+        if (presence is not { State: ConnectionState.Open } connection) return;
+        try
+        {
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock_all()").ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone already, and the lock with it.
+        }
     }
 
     private static int PresenceKey(string runnerId) =>
