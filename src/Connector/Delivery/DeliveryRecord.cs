@@ -29,28 +29,30 @@ internal sealed class DeliveryRecord(
             switch (result.Outcome)
             {
                 case DeliveryOutcome.Accepted:
-                    await recorder.MarkSentAsync(db, tx, school.Id, message, notice.Message.Address, notice.LessonsByPupil, result.ProviderMessageId, now).ConfigureAwait(false);
+                    await recorder.MarkSentAsync(db, tx, school.Id, message, notice.Message.Address, notice.LessonsByPupil, result.ProviderMessageId, now, notice.Carried).ConfigureAwait(false);
                     await OutboxStore.ResumeAsync(db, tx, channel).ConfigureAwait(false);
                     break;
                 case DeliveryOutcome.PermanentFailure:
-                    await FailAndFallBackAsync(db, tx, school, message, result.Detail ?? "", now).ConfigureAwait(false);
+                    await FailAndFallBackAsync(db, tx, school, message, result.Detail ?? "", now, notice.Carried).ConfigureAwait(false);
                     break;
                 case DeliveryOutcome.ConfigurationFailure:
                     // Staff must fix the settings; until then the channel rests instead of being hammered.
                     var until = now.AddMinutes(delivery.MaxRetryDelayMinutes);
                     await OutboxStore.PauseAsync(db, tx, channel, until, result.Detail ?? "", now).ConfigureAwait(false);
                     await OutboxStore.RetryAsync(db, tx, message.Id, until, result.Detail).ConfigureAwait(false);
+                    await OutboxStore.ReleaseRidersAsync(db, tx, message.Id, until).ConfigureAwait(false);
                     break;
                 default:
                     var attempts = message.Attempts + 1;
                     if (now - message.CreatedAt > TimeSpan.FromHours(delivery.GiveUpAfterHours))
                     {
-                        await FailAndFallBackAsync(db, tx, school, message, $"gave up after {attempts} attempts: {result.Detail}", now).ConfigureAwait(false);
+                        await FailAndFallBackAsync(db, tx, school, message, $"gave up after {attempts} attempts: {result.Detail}", now, notice.Carried).ConfigureAwait(false);
                         break;
                     }
 
                     var wait = RetryDelay.For(attempts, TimeSpan.FromSeconds(delivery.FirstRetryDelaySeconds), TimeSpan.FromMinutes(delivery.MaxRetryDelayMinutes));
                     await OutboxStore.RetryAsync(db, tx, message.Id, now + wait, result.Detail).ConfigureAwait(false);
+                    await OutboxStore.ReleaseRidersAsync(db, tx, message.Id, now + wait).ConfigureAwait(false);
                     break;
             }
 
@@ -78,9 +80,18 @@ internal sealed class DeliveryRecord(
         }
     }
 
-    /// <summary>Closes the message as failed and queues it on the next channel the policy allows, if any.</summary>
-    public async Task FailAndFallBackAsync(DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, string detail, DateTimeOffset now)
+    /// <summary>
+    /// Closes the message as failed and queues it on the next channel the policy allows, if any; so too each message
+    /// of another day it <paramref name="carried"/>, whose fallbacks then go together again.
+    /// </summary>
+    public async Task FailAndFallBackAsync(
+        DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, string detail, DateTimeOffset now, IReadOnlyList<CarriedDay>? carried = null)
     {
+        foreach (var day in carried ?? [])
+        {
+            await FailAndFallBackAsync(db, tx, school, day.Message, detail, now).ConfigureAwait(false);
+        }
+
         var next = await OutboxWriter.QueueFallbackAsync(db, tx, school.Id, school.Options.DefaultChannel, routing, message, now).ConfigureAwait(false);
         await OutboxStore.FailAsync(db, tx, message.Id, next is { } c ? $"{detail} → {c}" : detail, now).ConfigureAwait(false);
         if (next is { } channel) Log.FellBack(logger, school.Id, message.Id, channel.ToString());

@@ -50,9 +50,13 @@ internal sealed class DeliveryStatusChecker(
                 if (status.State != DeliveryState.Failed) continue;
 
                 Log.SmsNotDelivered(logger, schoolId, message.Id, Redact.Contacts(status.Detail));
-                if (await OutboxWriter.QueueFallbackAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, message, now).ConfigureAwait(false) is { } next)
+                // The days it carried were not delivered either: each falls back with it, and their fallbacks go together again.
+                foreach (var undelivered in (await OutboxStore.RidersOfAsync(db, tx, message.Id, OutboxState.Sent).ConfigureAwait(false)).Prepend(message))
                 {
-                    Log.FellBack(logger, schoolId, message.Id, next.ToString());
+                    if (await OutboxWriter.QueueFallbackAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, undelivered, now).ConfigureAwait(false) is { } next)
+                    {
+                        Log.FellBack(logger, schoolId, undelivered.Id, next.ToString());
+                    }
                 }
             }
 

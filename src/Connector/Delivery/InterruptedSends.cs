@@ -27,7 +27,8 @@ internal sealed class InterruptedSends(
             stuck = await OutboxStore.InterruptedAsync(db, school.Id, runner.Id, runner.HoldsInstallationLock, liveness, found).ConfigureAwait(false);
         }
 
-        foreach (var message in stuck)
+        // A message carried by another goes wherever its carrier goes: it is taken back with it.
+        foreach (var message in stuck.Where(m => m.CarriedBy is null))
         {
             var leased = !runner.HoldsInstallationLock && OutboxStore.IsLeased(message, found);
             if (leased && (!liveness || await database.IsPresentAsync(message.ClaimedBy!, cancellationToken).ConfigureAwait(false))) continue;
@@ -63,12 +64,19 @@ internal sealed class InterruptedSends(
         return database.InTransactionAsync(async (db, tx) =>
         {
             if (!await OutboxStore.TakeBackAsync(db, tx, message, runner.Id, now + claim.Lease).ConfigureAwait(false)) return false;
-            var pupils = message.PupilIds;
+            var riders = await OutboxStore.RidersOfAsync(db, tx, message.Id, OutboxState.Sending).ConfigureAwait(false);
+            var pupils = message.PupilIds.Concat(riders.SelectMany(r => r.PupilIds)).Distinct().ToList();
             switch (answer)
             {
                 case PriorHandover.Accepted:
-                    var lessons = await AbsenceStore.UnexcusedLessonsAsync(db, tx, school.Id, message.Date, pupils).ConfigureAwait(false);
-                    await recorder.MarkSentAsync(db, tx, school.Id, message, message.Address!, lessons, null, now).ConfigureAwait(false);
+                    var lessons = await AbsenceStore.UnexcusedLessonsAsync(db, tx, school.Id, message.Date, message.PupilIds).ConfigureAwait(false);
+                    var carried = new List<CarriedDay>();
+                    foreach (var rider in riders)
+                    {
+                        carried.Add(new CarriedDay(rider, await AbsenceStore.UnexcusedLessonsAsync(db, tx, school.Id, rider.Date, rider.PupilIds).ConfigureAwait(false)));
+                    }
+
+                    await recorder.MarkSentAsync(db, tx, school.Id, message, message.Address!, lessons, null, now, carried).ConfigureAwait(false);
                     break;
                 case PriorHandover.AskLater:
                     await OutboxStore.AskLaterAsync(db, tx, message.Id, now.AddMinutes(5)).ConfigureAwait(false);
@@ -76,6 +84,7 @@ internal sealed class InterruptedSends(
                 default:
                     if (answer == PriorHandover.CannotTell) await recorder.AuditPossiblySentAsync(db, tx, school.Id, message, pupils, now).ConfigureAwait(false);
                     await OutboxStore.ReleaseAsync(db, tx, message.Id, now).ConfigureAwait(false);
+                    await OutboxStore.ReleaseRidersAsync(db, tx, message.Id, null).ConfigureAwait(false);
                     break;
             }
 

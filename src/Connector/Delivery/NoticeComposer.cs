@@ -20,16 +20,63 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         channels.SelectMany(c => new[] { $"{MessageKind.Absence.Name()}.{Name(c)}", $"{MessageKind.Correction.Name()}.{Name(c)}" })
             .Concat([Digest.DigestRenderer.TextTemplate, Digest.DigestRenderer.HtmlTemplate]);
 
-    public async Task<Composition> ComposeAsync(DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today, DateTimeOffset now)
+    /// <summary>
+    /// Composes <paramref name="message"/> and, for an absence notice, the <paramref name="riders"/> claimed with it
+    /// (the guardian's other days not told yet) into one message; a rider whose day has nothing left to tell is
+    /// listed in <see cref="ComposedNotice.Emptied"/>.
+    /// </summary>
+    public async Task<Composition> ComposeAsync(
+        DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly today, DateTimeOffset now, IReadOnlyList<OutboxMessage>? riders = null)
     {
         if (message.Kind == MessageKind.Digest) return await DigestAsync(db, tx, school, message, now).ConfigureAwait(false);
         var channel = message.Channel!.Value;
         var contact = await GuardianStore.ContactAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
-        var greeting = await GuardianStore.FullNameAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false);
-        var date = message.Date;
-        var (model, lessons) = message.Kind == MessageKind.Correction
-            ? await CorrectionAsync(db, tx, school, message, date, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false)
-            : await AbsenceAsync(db, tx, school, message, date, today, RussianText.Greeting(greeting ?? "")).ConfigureAwait(false);
+        var greeting = RussianText.Greeting(await GuardianStore.FullNameAsync(db, tx, school.Id, message.GuardianId).ConfigureAwait(false) ?? "");
+        object? model;
+        IReadOnlyDictionary<string, IReadOnlyList<int>> lessons;
+        var carried = new List<CarriedDay>();
+        var emptied = new List<OutboxMessage>();
+        if (message.Kind == MessageKind.Correction)
+        {
+            (model, lessons) = await CorrectionAsync(db, tx, school, message, message.Date, greeting).ConfigureAwait(false);
+        }
+        else
+        {
+            var own = await DayAsync(db, tx, school, message).ConfigureAwait(false);
+            lessons = own.Lessons;
+            var earlier = new List<AbsenceDayModel>();
+            var later = new List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)>();
+            foreach (var rider in riders ?? [])
+            {
+                var day = await DayAsync(db, tx, school, rider).ConfigureAwait(false);
+                if (day.Pupils.Count == 0)
+                {
+                    emptied.Add(rider);
+                    continue;
+                }
+
+                carried.Add(new CarriedDay(rider, day.Lessons));
+                later.Add((rider.Date, day.Pupils));
+            }
+
+            // The message speaks of its latest day first (today's, as a rule); the days entered late follow, oldest first.
+            List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)> days = [(message.Date, own.Pupils), .. later];
+            days = [.. days.Where(d => d.Pupils.Count > 0).OrderBy(d => d.Date)];
+            if (own.Pupils.Count == 0 || days.Count == 0)
+            {
+                model = null;
+            }
+            else
+            {
+                var (date, pupils) = days[^1];
+                earlier.AddRange(days.SkipLast(1).Select(d => new AbsenceDayModel(
+                    RussianText.Date(d.Date), ShortDate(d.Date), RussianText.Weekday(d.Date), d.Pupils.Select(p => p with { MissedThisMonth = 0 }).ToList())));
+                model = new AbsenceNoticeModel(
+                    school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
+                    RussianText.Weekday(date), date == today, pupils, await AsOfAsync(db, tx, school, today).ConfigureAwait(false), earlier);
+            }
+        }
+
         if (model is null) return Composition.NothingToTell;
 
         if (contact is null || contact.OptedOut.Contains(channel) || contact.AddressFor(channel) is not { } address)
@@ -40,16 +87,15 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         var rendered = templates.Render($"{message.Kind.Name()}.{Name(channel)}", model);
         var outgoing = new OutgoingMessage(message.IdempotencyKey, channel, address, rendered.Subject, rendered.Body,
             channel == ChannelKind.Email ? ReplyTo(school, model) : null);
-        return Composition.Ready(new ComposedNotice(outgoing, lessons));
+        return Composition.Ready(new ComposedNotice(outgoing, lessons) { Carried = carried, Emptied = emptied });
     }
 
-    private async Task<(object?, IReadOnlyDictionary<string, IReadOnlyList<int>>)> AbsenceAsync(
-        DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message, DateOnly date, DateOnly today, string greeting)
+    /// <summary>The guardian's children absent on the message's day without a valid reason, with the month's count up to that day.</summary>
+    private static async Task<(IReadOnlyList<AbsentPupilModel> Pupils, IReadOnlyDictionary<string, IReadOnlyList<int>> Lessons)> DayAsync(
+        DbConnection db, DbTransaction tx, SchoolContext school, OutboxMessage message)
     {
         var rows = await NoticeStore.AbsentChildrenAsync(db, tx, school.Id, message.GuardianId, message.Date, message.OnlyPupilId).ConfigureAwait(false);
-        if (rows.Count == 0) return (null, new Dictionary<string, IReadOnlyList<int>>());
-
-        var monthStart = new DateOnly(date.Year, date.Month, 1);
+        var monthStart = new DateOnly(message.Date.Year, message.Date.Month, 1);
         var pupils = new List<AbsentPupilModel>();
         var lessons = new Dictionary<string, IReadOnlyList<int>>();
         foreach (var pupil in rows.GroupBy(r => (r.PupilId, r.FullName, r.ClassName)))
@@ -66,10 +112,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             lessons[pupil.Key.PupilId] = pupil.Select(r => (int)r.Lesson).ToList();
         }
 
-        var model = new AbsenceNoticeModel(
-            school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
-            RussianText.Weekday(date), date == today, pupils, await AsOfAsync(db, tx, school, today).ConfigureAwait(false));
-        return (model, lessons);
+        return (pupils, lessons);
     }
 
     /// <summary>Where a parent's reply goes: the children's one class teacher where the school asks so, else the school's ReplyTo.</summary>
@@ -78,7 +121,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         if (!school.Options.RepliesToClassTeacher) return school.Options.ReplyTo;
         var classes = model switch
         {
-            AbsenceNoticeModel absence => absence.Pupils.Select(p => p.ClassName),
+            AbsenceNoticeModel absence => absence.Pupils.Concat((absence.EarlierDays ?? []).SelectMany(d => d.Pupils)).Select(p => p.ClassName),
             CorrectionNoticeModel correction => correction.Pupils.Select(p => p.ClassName),
             _ => [],
         };
@@ -129,8 +172,19 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         school.Options.ChildNameInSms ? RussianText.FirstAndLastName(fullName).Split(' ')[0] : "ребёнок";
 }
 
-/// <summary>A message ready to send, and which lessons of which pupils it tells about.</summary>
-internal sealed record ComposedNotice(OutgoingMessage Message, IReadOnlyDictionary<string, IReadOnlyList<int>> LessonsByPupil);
+/// <summary>
+/// A message ready to send, and which lessons of which pupils it tells about; with the days of other messages it
+/// carries (<see cref="Carried"/>), and the carried messages that turned out to have nothing left (<see cref="Emptied"/>).
+/// </summary>
+internal sealed record ComposedNotice(OutgoingMessage Message, IReadOnlyDictionary<string, IReadOnlyList<int>> LessonsByPupil)
+{
+    public IReadOnlyList<CarriedDay> Carried { get; init; } = [];
+
+    public IReadOnlyList<OutboxMessage> Emptied { get; init; } = [];
+}
+
+/// <summary>A message of another day carried by one being sent, and the lessons of its day it tells about.</summary>
+internal sealed record CarriedDay(OutboxMessage Message, IReadOnlyDictionary<string, IReadOnlyList<int>> LessonsByPupil);
 
 /// <summary>What composing found: a message, nothing to tell any more, or no address on this channel.</summary>
 internal sealed record Composition(ComposedNotice? Notice, string? NoAddressReason)

@@ -18,10 +18,11 @@ internal enum MessageKind
 /// <summary>
 /// An outbox message as delivery needs it. <see cref="Address"/> and <see cref="PupilIds"/> are set once it was
 /// claimed, <see cref="ProviderId"/> once sent; <see cref="ClaimedBy"/> and <see cref="ClaimedUntil"/> while a runner holds it.
+/// <see cref="CarriedBy"/> names the message of another day this one went with, as one message to the guardian.
 /// </summary>
 internal sealed record OutboxMessage(
     long Id, string IdempotencyKey, MessageKind Kind, string GuardianId, DateOnly Date, ChannelKind? Channel, string? OnlyPupilId, DateTimeOffset CreatedAt, int Attempts,
-    string? Address, IReadOnlyList<string> PupilIds, string? ProviderId, string? ClaimedBy = null, DateTimeOffset? ClaimedUntil = null);
+    string? Address, IReadOnlyList<string> PupilIds, string? ProviderId, string? ClaimedBy = null, DateTimeOffset? ClaimedUntil = null, long? CarriedBy = null);
 
 internal static class MessageKinds
 {

@@ -14,23 +14,37 @@ internal sealed class SentRecorder
         [MessageKind.Digest] = "ежедневная сводка для сотрудника школы (RULES.md §2: эскалация в утренней сводке)",
     };
 
+    /// <summary>
+    /// Records <paramref name="message"/> as sent, with the messages of other days it <paramref name="carried"/>: each
+    /// closed as sent, what the guardians now know of each day, and one audit entry for the one transfer.
+    /// </summary>
     public async Task MarkSentAsync(
         DbConnection db, DbTransaction tx, string schoolId, OutboxMessage message, string address,
-        IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now)
+        IReadOnlyDictionary<string, IReadOnlyList<int>> lessonsByPupil, string? providerId, DateTimeOffset now, IReadOnlyList<CarriedDay>? carried = null)
     {
+        carried ??= [];
         await OutboxStore.MarkSentAsync(db, tx, message.Id, address, providerId, now).ConfigureAwait(false);
+        foreach (var day in carried)
+        {
+            await OutboxStore.MarkSentAsync(db, tx, day.Message.Id, address, null, now).ConfigureAwait(false);
+        }
+
         if (message.Kind == MessageKind.Absence)
         {
-            foreach (var (pupilId, lessons) in lessonsByPupil)
+            foreach (var (date, lessons) in carried.Select(d => (d.Message.Date, d.LessonsByPupil)).Prepend((message.Date, lessonsByPupil)))
             {
-                await AbsenceStore.MarkNotifiedAsync(db, tx, schoolId, pupilId, message.Date, lessons, now).ConfigureAwait(false);
+                foreach (var (pupilId, lessonNumbers) in lessons)
+                {
+                    await AbsenceStore.MarkNotifiedAsync(db, tx, schoolId, pupilId, date, lessonNumbers, now).ConfigureAwait(false);
+                }
             }
         }
 
+        var purpose = Purposes[message.Kind] + (carried.Count == 0 ? "" : $"; в том же сообщении — о пропусках {string.Join(", ", carried.Select(d => StoreTime.Format(d.Message.Date)))}");
         await AuditLog.RecordAsync(db, tx, new AuditEntry(
             now, schoolId, $"{message.Kind.Name()}-notice.sent",
             message.GuardianId.StartsWith("staff:", StringComparison.Ordinal) ? message.GuardianId : $"guardian:{message.GuardianId}", message.Channel?.ToString(),
-            lessonsByPupil.Keys.ToList(), Purposes[message.Kind], message.IdempotencyKey)).ConfigureAwait(false);
+            lessonsByPupil.Keys.Concat(carried.SelectMany(d => d.LessonsByPupil.Keys)).Distinct().ToList(), purpose, message.IdempotencyKey)).ConfigureAwait(false);
     }
 
     /// <summary>

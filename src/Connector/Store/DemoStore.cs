@@ -17,7 +17,7 @@ internal static class DemoStore
         var closed = (await db.QueryAsync<string>(
             """
             SELECT state FROM outbox
-            WHERE kind <> 'digest' AND ((sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to))
+            WHERE kind <> 'digest' AND NOT (carried_by IS NOT NULL AND state = 'sent') AND ((sent_at > @from AND sent_at <= @to) OR (closed_at > @from AND closed_at <= @to))
             """, window).ConfigureAwait(false)).Select(OutboxStore.ParseState).ToList();
         var corrected = (await db.QueryAsync<(string FullName, string ClassName, string Correction)>(
             """

@@ -242,5 +242,12 @@ internal static class Migrations
             ALTER TABLE cases_new RENAME TO cases;
             CREATE INDEX ix_cases_school ON cases (school_id, state);
             """),
+        (13, "one message a sending day", """
+            -- A guardian's absence messages of other days that are due when one is claimed go with it, as one message
+            -- (a late entry and today's absence found together): each keeps its row, its day and its children, and
+            -- carried_by names the message that carried it. Sent, retried, failed or taken back together.
+            ALTER TABLE outbox ADD COLUMN carried_by INTEGER NULL;
+            CREATE INDEX ix_outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL;
+            """),
     ];
 }

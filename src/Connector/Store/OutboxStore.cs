@@ -57,6 +57,54 @@ internal static class OutboxStore
             """,
             new { id, runnerId, until = StoreTime.Format(until), now = StoreTime.Format(now) }, tx).ConfigureAwait(false) == 1;
 
+    /// <summary>
+    /// Claims, with <paramref name="carrier"/>, the guardian's other absence messages on the same channel that are due:
+    /// days the guardian was not told of yet (a late entry found with today's absence), to go as one message. Each is
+    /// taken by compare-and-set, as the carrier was; those another runner took meanwhile are left to it.
+    /// </summary>
+    public static async Task<List<OutboxMessage>> ClaimRidersAsync(
+        DbConnection db, DbTransaction tx, string schoolId, OutboxMessage carrier, string runnerId, DateTimeOffset until, DateTimeOffset now)
+    {
+        var candidates = (await db.QueryAsync<OutboxRow>(
+            $"""
+            SELECT {OutboxRow.Columns} FROM outbox
+            WHERE school_id = @schoolId AND guardian_id = @GuardianId AND kind = @kind AND channel = @channel AND state = 'pending' AND not_before <= @now AND id <> @Id
+            ORDER BY date, id
+            """,
+            new { schoolId, carrier.GuardianId, kind = MessageKind.Absence.Name(), channel = carrier.Channel?.ToString(), now = StoreTime.Format(now), carrier.Id }, tx)
+            .ConfigureAwait(false)).Select(r => r.Message()).ToList();
+        var riders = new List<OutboxMessage>();
+        foreach (var candidate in candidates)
+        {
+            var taken = await db.ExecuteAsync(
+                """
+                UPDATE outbox SET state = 'sending', claimed_by = @runnerId, claimed_until = @until, last_attempt_at = @now, carried_by = @carrier
+                WHERE id = @id AND state = 'pending'
+                """,
+                new { id = candidate.Id, runnerId, until = StoreTime.Format(until), now = StoreTime.Format(now), carrier = carrier.Id }, tx).ConfigureAwait(false) == 1;
+            if (taken) riders.Add(candidate with { CarriedBy = carrier.Id });
+        }
+
+        return riders;
+    }
+
+    /// <summary>The messages <paramref name="carrierId"/> carries, in <paramref name="state"/>.</summary>
+    public static async Task<List<OutboxMessage>> RidersOfAsync(DbConnection db, DbTransaction tx, long carrierId, OutboxState state) =>
+        (await db.QueryAsync<OutboxRow>(
+            $"SELECT {OutboxRow.Columns} FROM outbox WHERE carried_by = @carrierId AND state = @state ORDER BY date, id",
+            new { carrierId, state = Text(state) }, tx).ConfigureAwait(false)).Select(r => r.Message()).ToList();
+
+    /// <summary>
+    /// Puts the messages a carrier was taking in the queue again on their own: the carrier was not sent, so they wait
+    /// with it (due at <paramref name="notBefore"/>, the carrier's next try) or, with null, are due as they were.
+    /// </summary>
+    public static Task ReleaseRidersAsync(DbConnection db, DbTransaction tx, long carrierId, DateTimeOffset? notBefore) => db.ExecuteAsync(
+        """
+        UPDATE outbox SET state = 'pending', carried_by = NULL, claimed_by = NULL, claimed_until = NULL, not_before = COALESCE(@notBefore, not_before)
+        WHERE carried_by = @carrierId AND state = 'sending'
+        """,
+        new { carrierId, notBefore = notBefore is { } at ? StoreTime.Format(at) : null }, tx);
+
     /// <summary>Counts the attempt about to be made and what it is made with: the address and the children it names.</summary>
     public static Task StartAttemptAsync(DbConnection db, DbTransaction tx, long id, string address, IEnumerable<string> pupilIds) => db.ExecuteAsync(
         "UPDATE outbox SET attempts = attempts + 1, address = @address, pupil_ids = @pupils WHERE id = @id",
@@ -149,7 +197,7 @@ internal static class OutboxStore
             """, new { schoolId, since = StoreTime.Format(since), limit }).ConfigureAwait(false)).Select(r => r.Message()).ToList();
 
     public static Task RecordStatusAsync(DbConnection db, DbTransaction tx, long id, DeliveryState state, string? detail, DateTimeOffset now) => db.ExecuteAsync(
-        "UPDATE outbox SET delivery_status = @state, delivery_detail = @detail, status_checked_at = @at WHERE id = @id",
+        "UPDATE outbox SET delivery_status = @state, delivery_detail = @detail, status_checked_at = @at WHERE id = @id OR (carried_by = @id AND state = 'sent')",
         new { id, state = state.ToString(), detail, at = StoreTime.Format(now) }, tx);
 
     /// <summary>A guardian's messages of one kind and day, oldest first, as the writer weighs them.</summary>
@@ -229,19 +277,19 @@ internal static class OutboxStore
     /// <summary>An outbox row as the store holds it, and the message it maps to: the one place its text columns become dates, enums and lists.</summary>
     private sealed record OutboxRow(
         long Id, string IdempotencyKey, string Kind, string GuardianId, string Date, string? Channel, string? OnlyPupilId, string CreatedAt, long Attempts,
-        string? Address, string? PupilIds, string? ProviderId, string? ClaimedBy, string? ClaimedUntil)
+        string? Address, string? PupilIds, string? ProviderId, string? ClaimedBy, string? ClaimedUntil, long? CarriedBy)
     {
         /// <summary>The columns, in the order of the constructor.</summary>
         public const string Columns = """
             id AS Id, idempotency_key AS IdempotencyKey, kind AS Kind, guardian_id AS GuardianId, date AS Date, channel AS Channel,
             only_pupil_id AS OnlyPupilId, created_at AS CreatedAt, attempts AS Attempts, address AS Address, pupil_ids AS PupilIds,
-            provider_id AS ProviderId, claimed_by AS ClaimedBy, claimed_until AS ClaimedUntil
+            provider_id AS ProviderId, claimed_by AS ClaimedBy, claimed_until AS ClaimedUntil, carried_by AS CarriedBy
             """;
 
         public OutboxMessage Message() => new(
             Id, IdempotencyKey, Enum.Parse<MessageKind>(Kind, ignoreCase: true), GuardianId, StoreTime.ParseDate(Date), Channel is null ? null : Enum.Parse<ChannelKind>(Channel),
             OnlyPupilId, StoreTime.ParseInstant(CreatedAt), (int)Attempts, Address, PupilList(PupilIds), ProviderId, ClaimedBy,
-            ClaimedUntil is null ? null : StoreTime.ParseInstant(ClaimedUntil));
+            ClaimedUntil is null ? null : StoreTime.ParseInstant(ClaimedUntil), CarriedBy);
     }
 }
 

@@ -230,5 +230,10 @@ internal static class PostgresMigrations
             ALTER TABLE cases ADD COLUMN representation TEXT COLLATE "C" NULL;
             ALTER TABLE cases ADD COLUMN represented_by TEXT COLLATE "C" NULL;
             """),
+        (13, "one message a sending day", """
+            -- Absence messages of other days carried by one message (Migrations.cs, version 13).
+            ALTER TABLE outbox ADD COLUMN carried_by BIGINT NULL;
+            CREATE INDEX ix_outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL;
+            """),
     ];
 }

@@ -14,6 +14,10 @@ namespace Connector.Notifier.Templates;
 /// When the journal was last read, which the lessons counted refer to: «09:20» on the day of sending, «9 ноября 2026 г.,
 /// 16:00» before it; null when unknown. A parent told «1 урок» in the morning then knows why the evening's journal says more.
 /// </param>
+/// <param name="EarlierDays">
+/// Earlier days the guardian was not told of yet, oldest first, in the same message: an absence entered days late and
+/// found with this day's (one message per guardian per day of sending). Empty as a rule.
+/// </param>
 public sealed record AbsenceNoticeModel(
     string SchoolName,
     string SmsSchoolName,
@@ -24,8 +28,12 @@ public sealed record AbsenceNoticeModel(
     string WeekdayText,
     bool IsToday,
     IReadOnlyList<AbsentPupilModel> Pupils,
-    string? AsOfText = null)
+    string? AsOfText = null,
+    IReadOnlyList<AbsenceDayModel>? EarlierDays = null)
 {
+    /// <summary>The message tells of more than one day.</summary>
+    public bool HasEarlierDays => EarlierDays is { Count: > 0 };
+
     /// <summary>«В понедельник», «Во вторник», «В среду»…: how a sentence about the day starts when it is not today.</summary>
     public string OnWeekdayText => RussianText.OnWeekday(WeekdayText);
 
@@ -33,10 +41,30 @@ public sealed record AbsenceNoticeModel(
     public string OnWeekdayLowerText => string.Concat(OnWeekdayText[..1].ToLowerInvariant(), OnWeekdayText[1..]);
 
     /// <summary>Some lesson is marked as missed without a valid reason (НП), not only without a recorded one.</summary>
-    public bool AnyUnexcused => Pupils.Any(p => p.Lessons.Any(l => l.Unexcused));
+    public bool AnyUnexcused => AllPupils.Any(p => p.Lessons.Any(l => l.Unexcused));
 
     /// <summary>Every lesson listed is marked as missed without a valid reason: no reason is awaited from the guardian.</summary>
-    public bool AllUnexcused => Pupils.All(p => p.Lessons.All(l => l.Unexcused));
+    public bool AllUnexcused => AllPupils.All(p => p.Lessons.All(l => l.Unexcused));
+
+    private IEnumerable<AbsentPupilModel> AllPupils => Pupils.Concat((EarlierDays ?? []).SelectMany(d => d.Pupils));
+}
+
+/// <summary>An earlier day in a notice: its date and the children absent then.</summary>
+/// <param name="DateText">"9 ноября 2026 г."</param>
+/// <param name="ShortDateText">"09.11", for SMS.</param>
+/// <param name="WeekdayText">"понедельник"</param>
+/// <param name="Pupils">The guardian's children absent that day without a valid reason.</param>
+public sealed record AbsenceDayModel(string DateText, string ShortDateText, string WeekdayText, IReadOnlyList<AbsentPupilModel> Pupils)
+{
+    /// <summary>«в понедельник», «во вторник»…, inside a sentence.</summary>
+    public string OnWeekdayLowerText
+    {
+        get
+        {
+            var on = RussianText.OnWeekday(WeekdayText);
+            return string.Concat(on[..1].ToLowerInvariant(), on[1..]);
+        }
+    }
 }
 
 /// <summary>One absent child in a notice.</summary>

@@ -131,6 +131,55 @@ public sealed class SameDayNoticeEndToEndTests(MaildevServer maildev) : IClassFi
         Assert.Equal(Thursday, DateOnly.FromDateTime(sentAt.ToOffset(TimeSpan.FromHours(3)).DateTime));
     }
 
+    [Fact]
+    public async Task Order000_2_4_ALateEntryFoundWithTodaysAbsence_IsOneMessage_AndItsCorrectionFindsTheGuardianTold()
+    {
+        await maildev.ClearAsync();
+        install.UseSmtp(maildev.SmtpPort);
+        install.Connector["Delivery"]!["IntervalSeconds"] = 120;
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Петрова Анна Сергеевна", "5А", "g1")
+            .Pupil("p3", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com");
+        foreach (var day in new[] { Monday, Tuesday, Wednesday, Thursday }) install.Journal.Lessons("7Б", day, 6).Lessons("5А", day, 5);
+        var thursdayAt = (int hour, int minute) => Thursday.ToDateTime(new TimeOnly(hour, minute));
+        install.Journal
+            // Thursday 10:00: Ivan's Monday lesson 2, entered three school days late, and his sister's lesson 1 today, found by one poll.
+            .Mark(Monday, "p1", 2, "Н", thursdayAt(10, 0))
+            .Mark(Thursday, "p2", 1, "Н", thursdayAt(10, 0))
+            // Sidorova: only today's absence, as before.
+            .Mark(Thursday, "p3", 1, "Н", thursdayAt(10, 0))
+            // At noon Ivan's Monday gets its illness note: the correction goes to the mother told of it.
+            .Mark(Monday, "p1", 2, "Б", thursdayAt(12, 0));
+
+        var clock = new FakeTimeProvider(new DateTimeOffset(Monday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        using var host = install.BuildHost(clock);
+        await host.StartAsync();
+        await new ReplayDriver(host, clock.MoveTo).RunAsync(Monday, Thursday, _ => Task.CompletedTask, CancellationToken.None);
+        await host.StopAsync();
+
+        var emails = await maildev.GetEmailsAsync(atLeast: 3);
+        Assert.Equal(
+        [
+            ("maria@example.com", "Школа № 1: пропуск уроков 12 ноября 2026 г. и ранее"),
+            ("maria@example.com", "Школа № 1: уточнение о пропуске 9 ноября 2026 г."),
+            ("oleg@example.com", "Школа № 1: пропуск уроков 12 ноября 2026 г."),
+        ], emails.Select(e => (e.Recipient, e.Subject)).Order().ToList());
+        var toMaria = emails.Single(e => e.Subject.EndsWith("и ранее", StringComparison.Ordinal)).Text;
+        Assert.Contains("Сегодня, в четверг, 12 ноября 2026 г., в электронном журнале отмечен пропуск уроков", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Ученица: Анна Петрова, 5А класс.\nПропущен 1 урок", toMaria, StringComparison.Ordinal);
+        Assert.Contains("Кроме того, в журнале отмечен пропуск уроков в понедельник, 9 ноября 2026 г., о котором мы ещё не сообщали.\n\nУченик: Иван Петров, 7Б класс.\nПропущен 1 урок",
+            toMaria, StringComparison.Ordinal);
+        Assert.True(toMaria.IndexOf("Анна Петрова", StringComparison.Ordinal) < toMaria.IndexOf("Иван Петров", StringComparison.Ordinal));
+
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        var notified = (await db.QueryAsync<(string, string, string)>("SELECT pupil_id, date, state FROM absences ORDER BY pupil_id")).ToList();
+        Assert.Equal([("p1", "2026-11-09", "notified"), ("p2", "2026-11-12", "notified"), ("p3", "2026-11-12", "notified")], notified);
+        var audited = (await db.QueryAsync<(string, string)>("SELECT action, subject_ids FROM audit_log WHERE action LIKE '%notice.sent' ORDER BY action, subject_ids")).ToList();
+        Assert.Equal(3, audited.Count);
+        Assert.Contains(audited, a => a.Item1 == "absence-notice.sent" && a.Item2.Contains("p1", StringComparison.Ordinal) && a.Item2.Contains("p2", StringComparison.Ordinal));
+    }
+
     public void Dispose() => install.Dispose();
 
     private void BuildScenario()

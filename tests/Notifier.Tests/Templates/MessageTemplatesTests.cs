@@ -179,6 +179,33 @@ public sealed class MessageTemplatesTests
         Directory.Delete(folder, recursive: true);
     }
 
+    [Fact]
+    public void Order000_2_4_AnEarlierDayFoundWithToday_IsToldInTheSameMessage_AfterToday()
+    {
+        var monday = new AbsenceDayModel("9 ноября 2026 г.", "09.11", "понедельник", [Pupil("Иван Петров", "Иван", "7Б", 1) with { MissedThisMonth = 0 }]);
+        var notice = Notice(Pupil("Иван Петров", "Иван", "7Б", 2)) with
+        {
+            DateText = "12 ноября 2026 г.", ShortDateText = "12.11", WeekdayText = "четверг", EarlierDays = [monday],
+        };
+
+        var email = Repository.Render("absence.email", notice);
+        var sms = Repository.Render("absence.sms", notice);
+
+        Assert.Equal("Школа № 1: пропуск уроков 12 ноября 2026 г. и ранее", email.Subject);
+        Assert.Contains(
+            "Сегодня, в четверг, 12 ноября 2026 г., в электронном журнале отмечен пропуск уроков, и причина пока не указана.\n\n"
+            + "Ученик: Иван Петров, 7Б класс.\nПропущено 2 урока:\n  1-й урок — Математика\n  2-й урок — Русский язык\n",
+            email.Body, StringComparison.Ordinal);
+        Assert.Contains(
+            "Кроме того, в журнале отмечен пропуск уроков в понедельник, 9 ноября 2026 г., о котором мы ещё не сообщали.\n\n"
+            + "Ученик: Иван Петров, 7Б класс.\nПропущен 1 урок:\n  1-й урок — Математика\nКлассный руководитель: Белова Ирина Викторовна.\n\nПожалуйста, сообщите школе причину",
+            email.Body, StringComparison.Ordinal);
+        Assert.Single(email.Body.Split("С начала месяца").Skip(1));
+        Assert.DoesNotContain("\n\n\n", email.Body, StringComparison.Ordinal);
+        Assert.Equal("Школа № 1: 12.11 Иван (7Б) пропуск 2 ур.; 09.11 Иван (7Б) пропуск 1 ур. Причина не указана. Сообщите школе: +7 (900) 000-00-01", sms.Body);
+        Assert.True(Connector.Notifier.Sms.SmsSegments.Count(sms.Body) <= 2);
+    }
+
     private static AbsenceNoticeModel Notice(params AbsentPupilModel[] pupils) =>
         new("Школа № 1", "Школа № 1", "+7 (900) 000-00-01", "Мария Ивановна", "9 ноября 2026 г.", "09.11", "понедельник", true, pupils);
 
