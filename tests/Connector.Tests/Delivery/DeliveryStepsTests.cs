@@ -205,6 +205,82 @@ public sealed class DeliveryStepsTests : IDisposable
         Assert.Equal(0, await db.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log")); // the pickup folder says it never had it: no copy to audit
     }
 
+    [Fact]
+    public async Task Order000_2_4_TheClaim_CarriesTheGuardiansOtherDueDay_AndTheRecordClosesBoth_AsOneTransfer()
+    {
+        var (school, today, late) = await TwoDaysQueuedAsync(withPhone: false);
+
+        var notice = (await Get<DeliveryClaim>().ClaimAsync(school, late, clock.GetUtcNow(), CancellationToken.None))!.Notice!;
+
+        Assert.Equal([today.Id], notice.Carried.Select(d => d.Message.Id));
+        Assert.Equal(("sending", "p1"), ((await RowAsync(today.Id)).State, (await RowAsync(today.Id)).PupilIds));
+        Assert.Contains("и ранее", notice.Message.Subject, StringComparison.Ordinal);
+        await Record(school, late, notice, DeliveryResult.Accepted("smtp-1"));
+
+        Assert.Equal(("sent", "sent"), ((await RowAsync(late.Id)).State, (await RowAsync(today.Id)).State));
+        await using var db = await OpenAsync();
+        Assert.Equal([("2026-11-09", "notified", "2"), ("2026-11-10", "notified", "1")],
+            await db.QueryAsync<(string, string, string)>("SELECT date, state, notified_lessons FROM absences ORDER BY date"));
+        Assert.Equal(("absence-notice.sent", "p1"), await db.QuerySingleAsync<(string, string)>("SELECT action, subject_ids FROM audit_log"));
+    }
+
+    [Fact]
+    public async Task TheRecord_OfAPermanentRefusal_FailsTheCarriedDayToo_AndBothFallBackToTheNextChannel()
+    {
+        var (school, today, late) = await TwoDaysQueuedAsync(withPhone: true);
+        var notice = (await Get<DeliveryClaim>().ClaimAsync(school, late, clock.GetUtcNow(), CancellationToken.None))!.Notice!;
+
+        await Record(school, late, notice, DeliveryResult.Permanent("550 no such mailbox"));
+
+        Assert.Equal(("failed", "failed"), ((await RowAsync(late.Id)).State, (await RowAsync(today.Id)).State));
+        await using var db = await OpenAsync();
+        Assert.Equal([("2026-11-09", "Sms", "pending"), ("2026-11-10", "Sms", "pending")],
+            await db.QueryAsync<(string, string, string)>("SELECT date, channel, state FROM outbox WHERE fallback_of IS NOT NULL ORDER BY date"));
+    }
+
+    [Fact]
+    public async Task TheRecovery_OfACarrierADeadRunnerLeft_TakesBackTheDayItCarried_AndTheNextClaimCarriesItAgain()
+    {
+        var (school, today, late) = await TwoDaysQueuedAsync(withPhone: false);
+        var claimedAt = clock.GetUtcNow();
+        await InTransactionAsync(async (db, tx) =>
+        {
+            Assert.True(await OutboxStore.ClaimAsync(db, tx, late.Id, "other-node:4242:dead", claimedAt.AddMinutes(15), claimedAt));
+            Assert.Single(await OutboxStore.ClaimRidersAsync(db, tx, "school-1", late, "other-node:4242:dead", claimedAt.AddMinutes(15), claimedAt));
+        });
+
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await Get<InterruptedSends>().RecoverAsync(school, new DeliveryRun(), CancellationToken.None);
+
+        Assert.Equal(("pending", "pending"), ((await RowAsync(late.Id)).State, (await RowAsync(today.Id)).State));
+        Assert.Equal((0L, 1L), ((await RowAsync(today.Id)).Interruptions, (await RowAsync(late.Id)).Interruptions));
+        var again = (await Get<DeliveryClaim>().ClaimAsync(school, late, clock.GetUtcNow(), CancellationToken.None))!.Notice!;
+        Assert.Equal([today.Id], again.Carried.Select(d => d.Message.Id));
+    }
+
+    /// <summary>
+    /// Monday's lesson 2, entered on Tuesday at 09:00, and Tuesday's lesson 1, found by one poll: two messages to the
+    /// same guardian, both due. The installation's first poll was on Monday, so Monday is decided.
+    /// </summary>
+    private async Task<(SchoolContext School, OutboxMessage Today, OutboxMessage Late)> TwoDaysQueuedAsync(bool withPhone)
+    {
+        var tuesday = Monday.AddDays(1);
+        install.Journal.Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Lessons("7Б", Monday, 3).Lessons("7Б", tuesday, 3)
+            .Mark(Monday, "p1", 2, "Н", tuesday.ToDateTime(new TimeOnly(9, 0)))
+            .Mark(tuesday, "p1", 1, "Н", tuesday.ToDateTime(new TimeOnly(9, 0)))
+            .Guardian("g1", "Петрова Мария Ивановна", "maria@example.com", withPhone ? "+79001234567" : null);
+        install.UseSmsc("http://127.0.0.1:9");
+        host = install.BuildHost(clock);
+        await Get<SchoolPoller>().PollAsync("school-1", CancellationToken.None);
+        clock.SetUtcNow(At(tuesday, 9, 5));
+        await Get<SchoolPoller>().PollAsync("school-1", CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(25));
+        await using var db = await OpenAsync();
+        var due = await OutboxStore.DueAsync(db, "school-1", clock.GetUtcNow(), 10);
+        Assert.Equal([Monday, tuesday], due.Select(m => m.Date).Order());
+        return (Get<SchoolRegistry>().Get("school-1"), due.Single(m => m.Date == tuesday), due.Single(m => m.Date == Monday));
+    }
+
     public void Dispose()
     {
         host?.Dispose();
