@@ -27,7 +27,7 @@ internal sealed class FileJournalAdapter(
     private string? readStamp;
     private DateTimeOffset[] laterRows = [];
 
-    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true);
+    public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true, FarReadIsCheap: true);
 
     public async Task<Roster> GetRosterAsync(CancellationToken cancellationToken)
     {

@@ -257,6 +257,7 @@ internal sealed partial class ConfigurationValidator(
         if (school.PollIntervalMinutes is < 1 or > 120) problems.Add($"{path}:PollIntervalMinutes: {school.PollIntervalMinutes} вне допустимого диапазона 1–120");
         if (school.GracePeriodMinutes is < 0 or > 240) problems.Add($"{path}:GracePeriodMinutes: {school.GracePeriodMinutes} вне допустимого диапазона 0–240");
         if (school.LookbackDays is < 1 or > 60) problems.Add($"{path}:LookbackDays: {school.LookbackDays} вне допустимого диапазона 1–60");
+        if (school.NoticeHorizonDays is < 1 or > 120) problems.Add($"{path}:NoticeHorizonDays: {school.NoticeHorizonDays} вне допустимого диапазона 1–120");
         if (school.ReadChecks.MaxLostPercent is < 0 or > 100) problems.Add($"{path}:ReadChecks:MaxLostPercent: {school.ReadChecks.MaxLostPercent} вне допустимого диапазона 0–100");
         if (school.ReadChecks.ConfirmLossMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmLossMinutes: {school.ReadChecks.ConfirmLossMinutes} вне допустимого диапазона 0–1440");
         if (school.ReadChecks.ConfirmVanishedMinutes is < 0 or > 1440) problems.Add($"{path}:ReadChecks:ConfirmVanishedMinutes: {school.ReadChecks.ConfirmVanishedMinutes} вне допустимого диапазона 0–1440");

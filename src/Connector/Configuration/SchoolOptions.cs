@@ -48,6 +48,14 @@ public sealed class SchoolOptions
     /// <summary>Days back from today each poll reads, to notice reasons and corrections entered late.</summary>
     public int LookbackDays { get; set; } = 7;
 
+    /// <summary>
+    /// How far back an absence entered late is still told to the guardians (000 §2.4: within a day of its detection,
+    /// whenever the lesson was): a number of days, or null, the default, for the current school quarter (from its
+    /// first day; in the summer, LookbackDays). A journal of files is read that far at the first poll of each day; a
+    /// journal server («Сетевой Город») only LookbackDays back, each day further costing a request per lesson.
+    /// </summary>
+    public int? NoticeHorizonDays { get; set; }
+
     /// <summary>5 (Monday–Friday) or 6 (Monday–Saturday).</summary>
     public int DaysPerWeek { get; set; } = 5;
 

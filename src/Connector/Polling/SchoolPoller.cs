@@ -61,6 +61,9 @@ internal sealed class SchoolPoller(
     // that read reported: while the version stays the same, a poll need not read, compare or save anything again.
     private readonly ConcurrentDictionary<string, (string Version, IReadOnlyList<SourceProblem> Problems)> lastGoodRead = new(StringComparer.Ordinal);
 
+    // The school-local day each school's journal was last read back to the notice horizon (a journal cheap to read far).
+    private readonly ConcurrentDictionary<string, DateOnly> farReadOn = new(StringComparer.Ordinal);
+
     // The school-local day each school's cases were last checked for taking pupils off the register, and its pupils
     // who left against the retention.
     private readonly ConcurrentDictionary<string, DateOnly> retentionCheckedOn = new(StringComparer.Ordinal);
@@ -127,6 +130,11 @@ internal sealed class SchoolPoller(
         }
 
         var from = today.AddDays(-school.Options.LookbackDays);
+        var horizon = NoticeHorizon.Start(school.Options, today);
+        // Once a day a journal that costs little to read far (files) is read back to the notice horizon, so that an
+        // absence entered weeks late is found and told; the other polls read the usual window.
+        var far = school.Adapter.Capabilities.FarReadIsCheap && horizon < from && farReadOn.GetValueOrDefault(schoolId) != today;
+        if (far) from = horizon;
         // The journal says its data is what this process last read and stored, and nothing stored is waiting on time (a
         // vanishing mark to confirm): the poll decides on the store as it is, without reading the journal again.
         var version = SkipsNothing ? null : await school.Adapter.DataVersionAsync(from, today, cancellationToken).ConfigureAwait(false);
@@ -135,7 +143,7 @@ internal sealed class SchoolPoller(
             await using var db = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (!await AttendanceRepository.HasVanishingAsync(db, schoolId, from, today).ConfigureAwait(false))
             {
-                return await DecideUnchangedAsync(school, from, today, now, last.Problems, cancellationToken).ConfigureAwait(false);
+                return await DecideUnchangedAsync(school, from, horizon, today, now, last.Problems, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -191,7 +199,7 @@ internal sealed class SchoolPoller(
 
             var held = Held.From(snapshot.Problems);
             var (changedMarks, changedLessons) = await AttendanceRepository.ApplyAsync(db, tx, schoolId, snapshot, held, now, TimeSpan.FromMinutes(checks.ConfirmVanishedMinutes), SkipsNothing).ConfigureAwait(false);
-            var summary = await DecideAsync(db, tx, school, from, today, now, held, changedMarks == 0 && changedLessons == 0 && rosterUnchanged).ConfigureAwait(false);
+            var summary = await DecideAsync(db, tx, school, from, horizon, today, now, held, changedMarks == 0 && changedLessons == 0 && rosterUnchanged).ConfigureAwait(false);
             return (changedMarks, summary, (ReadQuarantine?)null);
         }, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
@@ -200,6 +208,7 @@ internal sealed class SchoolPoller(
         {
             if (rosterHash is not null) savedRosters[schoolId] = (rosterHash, today);
             countedUnchanged[schoolId] = today;
+            if (far) farReadOn[schoolId] = today;
             // Only a read that saw the whole journal (the roster with it) vouches for the next polls' version.
             if (snapshot.DataVersion is { } read && roster is not null && contactsUnreadable is null) lastGoodRead[schoolId] = (read, readProblems);
             else lastGoodRead.TryRemove(schoolId, out _);
@@ -216,11 +225,11 @@ internal sealed class SchoolPoller(
 
     /// <summary>A poll of a journal whose data is unchanged since the last good read: the decisions, on the store as it is.</summary>
     private async Task<PollResult> DecideUnchangedAsync(
-        SchoolContext school, DateOnly from, DateOnly today, DateTimeOffset now, IReadOnlyList<SourceProblem> readProblems, CancellationToken cancellationToken)
+        SchoolContext school, DateOnly from, DateOnly horizon, DateOnly today, DateTimeOffset now, IReadOnlyList<SourceProblem> readProblems, CancellationToken cancellationToken)
     {
         var held = Held.From(readProblems);
         var decisions = await database.InTransactionAsync(
-            (db, tx) => DecideAsync(db, tx, school, from, today, now, held, nothingChanged: true), cancellationToken).ConfigureAwait(false);
+            (db, tx) => DecideAsync(db, tx, school, from, horizon, today, now, held, nothingChanged: true), cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.AfterPollCommit);
         countedUnchanged[school.Id] = today;
         Log.JournalUnchanged(logger, school.Id);
@@ -230,14 +239,17 @@ internal sealed class SchoolPoller(
     /// <summary>
     /// The decisions of a poll, in its transaction, once the store holds what the journal says: the same-day rule, the
     /// absences left unqueued, the thresholds (unless <paramref name="nothingChanged"/> since they were counted today), the cases.
+    /// Nothing before the installation's first poll or the notice <paramref name="horizon"/> is told.
     /// </summary>
-    private async Task<DecisionSummary> DecideAsync(DbConnection db, DbTransaction tx, SchoolContext school, DateOnly from, DateOnly today, DateTimeOffset now, Held held, bool nothingChanged)
+    private async Task<DecisionSummary> DecideAsync(
+        DbConnection db, DbTransaction tx, SchoolContext school, DateOnly from, DateOnly horizon, DateOnly today, DateTimeOffset now, Held held, bool nothingChanged)
     {
         var schoolId = school.Id;
         var days = (await AbsenceStore.LoadAsync(db, tx, schoolId, from, today).ConfigureAwait(false))
             .Where(d => !held.Covers(d.PupilId, d.Date))
             .ToList();
-        var decidesFrom = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
+        var firstPoll = await PollRunRepository.DecidesFromAsync(db, tx, schoolId, today).ConfigureAwait(false);
+        var decidesFrom = firstPoll > horizon ? firstPoll : horizon;
         var made = SameDayAbsenceRule.Decide(days, decidesFrom);
         var grace = TimeSpan.FromMinutes(school.Options.GracePeriodMinutes);
         var summary = await AbsenceDecisions.ApplyAsync(db, tx, schoolId, school.Options.DefaultChannel, routing, made, now, grace).ConfigureAwait(false);

@@ -1,0 +1,74 @@
+using Connector.Polling;
+using Connector.Store;
+using Connector.Testing;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Connector.Tests.Polling;
+
+/// <summary>
+/// 000 §2.4 counts the day from the absence's detection, whenever the lesson was. An absence entered weeks late, older
+/// than the window every poll reads, is found by the day's first read of a file journal back to the notice horizon
+/// (the current quarter by default) and told; one before the horizon is not.
+/// </summary>
+public sealed class NoticeHorizonTests : IDisposable
+{
+    private static readonly TimeSpan Moscow = TimeSpan.FromHours(3);
+    private static readonly DateOnly FirstPoll = new(2026, 10, 26);   // a Monday of the 1st quarter
+    private static readonly DateOnly FirstQuarter = new(2026, 10, 28); // Wednesday, the 1st quarter
+    private static readonly DateOnly SecondQuarter = new(2026, 11, 5); // Thursday, the 2nd quarter, 11 days before today
+    private static readonly DateOnly Today = new(2026, 11, 16);        // Monday
+    private readonly TestInstallation install = new();
+    private IHost? host;
+
+    [Theory]
+    [InlineData(null, new[] { "2026-11-05" })]             // the current quarter, from 1 November
+    [InlineData(30, new[] { "2026-10-28", "2026-11-05" })] // 30 days back: both
+    [InlineData(7, new string[0])]                         // no further back than the window each poll reads
+    public async Task Order000_2_4_AnAbsenceEnteredWeeksLate_IsToldWithinTheHorizon_AndNotBeforeIt(int? horizonDays, string[] told)
+    {
+        if (horizonDays is { } days) install.School["NoticeHorizonDays"] = days;
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com");
+        foreach (var day in new[] { FirstPoll, FirstQuarter, SecondQuarter, Today }) install.Journal.Lessons("7Б", day, 6);
+        var enteredToday = Today.ToDateTime(new TimeOnly(9, 0));
+        install.Journal.Mark(FirstQuarter, "p1", 1, "Н", enteredToday).Mark(SecondQuarter, "p2", 2, "Н", enteredToday);
+        var clock = new FakeTimeProvider(At(FirstPoll, 9, 0));
+        host = install.BuildHost(clock);
+        var poller = host.Services.GetRequiredService<SchoolPoller>();
+        await poller.PollAsync("school-1", CancellationToken.None);
+
+        clock.SetUtcNow(At(Today, 9, 5));
+        await poller.PollAsync("school-1", CancellationToken.None);
+        // The day's later polls read the usual window: they neither find more nor take back what the first one found.
+        clock.SetUtcNow(At(Today, 9, 20));
+        await poller.PollAsync("school-1", CancellationToken.None);
+
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal(told, await db.QueryAsync<string>("SELECT date FROM outbox WHERE kind = 'absence' AND state = 'pending' ORDER BY date"));
+        Assert.Equal(told, await db.QueryAsync<string>("SELECT date FROM absences WHERE state = 'open' ORDER BY date"));
+    }
+
+    [Fact]
+    public async Task AHorizonOutOfRange_IsRefused_InRussian_NamingTheSetting()
+    {
+        install.School["NoticeHorizonDays"] = 0;
+        install.Save();
+
+        var result = await install.RunAsync(null, "check");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Connector:Schools:0:NoticeHorizonDays: 0 вне допустимого диапазона 1–120", result.Error, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        host?.Dispose();
+        install.Dispose();
+    }
+
+    private static DateTimeOffset At(DateOnly date, int hour, int minute) => new DateTimeOffset(date.ToDateTime(new TimeOnly(hour, minute)), Moscow).ToUniversalTime();
+}
