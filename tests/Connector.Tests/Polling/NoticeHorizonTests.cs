@@ -19,23 +19,26 @@ public sealed class NoticeHorizonTests : IDisposable
     private static readonly DateOnly FirstPoll = new(2026, 10, 26);   // a Monday of the 1st quarter
     private static readonly DateOnly FirstQuarter = new(2026, 10, 28); // Wednesday, the 1st quarter
     private static readonly DateOnly SecondQuarter = new(2026, 11, 5); // Thursday, the 2nd quarter, 11 days before today
+    private static readonly DateOnly LastWeek = new(2026, 11, 11);     // Wednesday, 5 days before today: in every poll's window
     private static readonly DateOnly Today = new(2026, 11, 16);        // Monday
     private readonly TestInstallation install = new();
     private IHost? host;
 
     [Theory]
-    [InlineData(null, new[] { "2026-11-05" })]             // the current quarter, from 1 November
-    [InlineData(30, new[] { "2026-10-28", "2026-11-05" })] // 30 days back: both
-    [InlineData(7, new string[0])]                         // no further back than the window each poll reads
+    [InlineData(null, new[] { "2026-11-05", "2026-11-11" })]             // the current quarter, from 1 November
+    [InlineData(30, new[] { "2026-10-28", "2026-11-05", "2026-11-11" })] // 30 days back
+    [InlineData(7, new[] { "2026-11-11" })]                              // as far as the window each poll reads
+    [InlineData(3, new string[0])]                                       // less than the window: what it reads before is not told
     public async Task Order000_2_4_AnAbsenceEnteredWeeksLate_IsToldWithinTheHorizon_AndNotBeforeIt(int? horizonDays, string[] told)
     {
         if (horizonDays is { } days) install.School["NoticeHorizonDays"] = days;
         install.Journal
             .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
-            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com");
-        foreach (var day in new[] { FirstPoll, FirstQuarter, SecondQuarter, Today }) install.Journal.Lessons("7Б", day, 6);
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com")
+            .Pupil("p3", "Кузнецов Дмитрий Андреевич", "7Б", "g3").Guardian("g3", "Кузнецова Елена Борисовна", "elena@example.com");
+        foreach (var day in new[] { FirstPoll, FirstQuarter, SecondQuarter, LastWeek, Today }) install.Journal.Lessons("7Б", day, 6);
         var enteredToday = Today.ToDateTime(new TimeOnly(9, 0));
-        install.Journal.Mark(FirstQuarter, "p1", 1, "Н", enteredToday).Mark(SecondQuarter, "p2", 2, "Н", enteredToday);
+        install.Journal.Mark(FirstQuarter, "p1", 1, "Н", enteredToday).Mark(SecondQuarter, "p2", 2, "Н", enteredToday).Mark(LastWeek, "p3", 3, "Н", enteredToday);
         var clock = new FakeTimeProvider(At(FirstPoll, 9, 0));
         host = install.BuildHost(clock);
         var poller = host.Services.GetRequiredService<SchoolPoller>();
