@@ -133,8 +133,14 @@ public sealed class MessageTemplatesTests
         };
 
         var body = Repository.Render("absence.email", notice).Body;
+        var carried = Repository.Render("absence.email", Notice(Pupil("Анна Петрова", "Анна", "5А", 1)) with
+        {
+            EarlierDays = [new AbsenceDayModel(RussianText.Date(date), "", RussianText.Weekday(date), [Pupil("Иван Петров", "Иван", "7Б", 1)])],
+        }).Body;
 
         Assert.Contains("\n\n" + opening + " в электронном журнале", body, StringComparison.Ordinal);
+        // The same day carried by a later day's notice: the same accusative, inside the sentence.
+        Assert.Contains("Кроме того, в журнале отмечен пропуск уроков " + char.ToLowerInvariant(opening[0]) + opening[1..] + " о котором мы ещё не сообщали.", carried, StringComparison.Ordinal);
     }
 
     [Fact]
