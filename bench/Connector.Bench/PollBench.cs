@@ -126,6 +126,9 @@ internal static class PollBench
             school["Name"] = string.Create(CultureInfo.InvariantCulture, $"Школа № {s + 1}");
             school["Adapter"]!["Folder"] = Path.Combine("journals", id);
             school["Staff"] = new JsonArray();
+            // The limit upserts the 7-day window: the poll reads the same (by default the day's first read of files goes
+            // back to the quarter's first day, here 1 November, for absences entered weeks late).
+            school["NoticeHorizonDays"] = 7;
             schools.Add(school);
         }
 
@@ -242,3 +245,4 @@ internal static class PollBench
         return watch.Elapsed.TotalSeconds;
     }
 }
+

@@ -29,9 +29,13 @@ internal sealed class FileJournalAdapter(
 
     public JournalCapabilities Capabilities { get; } = new(CanWriteFlags: true, HasGuardianContacts: true, RosterReadIsCheap: true, FarReadIsCheap: true);
 
+    /// <remarks>
+    /// A poll reads the attendance first and the roster after it, from one parse; the roster read is the parse's last
+    /// use, so it is let go then (<see cref="ParsedExports.Take"/>): what stays in memory between polls is nothing.
+    /// </remarks>
     public async Task<Roster> GetRosterAsync(CancellationToken cancellationToken)
     {
-        var export = await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var export = (await LoadWithStampAsync(cancellationToken, lastUse: true).ConfigureAwait(false)).Export;
         return new Roster(export.Pupils, export.Guardians, export.RosterProblems);
     }
 
@@ -143,10 +147,11 @@ internal sealed class FileJournalAdapter(
     private async Task<FolderExport> LoadAsync(CancellationToken cancellationToken) => (await LoadWithStampAsync(cancellationToken).ConfigureAwait(false)).Export;
 
     /// <summary>
-    /// Parses the folder again when one of its files changed, or when its parse was dropped for other schools'
-    /// (<see cref="ParsedExports"/>); with the files' stamp it was parsed at and the row stamps that lay in the future then.
+    /// Parses the folder again when one of its files changed, or when its parse was let go (the poll's roster read, its
+    /// last use) or dropped for other schools' (<see cref="ParsedExports"/>); with the files' stamp it was parsed at and
+    /// the row stamps that lay in the future then.
     /// </summary>
-    private async Task<(FolderExport Export, string Stamp, DateTimeOffset[] Later)> LoadWithStampAsync(CancellationToken cancellationToken)
+    private async Task<(FolderExport Export, string Stamp, DateTimeOffset[] Later)> LoadWithStampAsync(CancellationToken cancellationToken, bool lastUse = false)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -157,10 +162,11 @@ internal sealed class FileJournalAdapter(
             }
 
             var stamp = Stamp();
-            if (parsed.Get(this, stamp) is { } cached && stamp == readStamp) return (cached, stamp, laterRows);
+            var cached = lastUse ? parsed.Take(this, stamp) : parsed.Get(this, stamp);
+            if (cached is not null && stamp == readStamp) return (cached, stamp, laterRows);
 
             var export = reader.Read(folder);
-            parsed.Put(this, stamp, export);
+            if (!lastUse) parsed.Put(this, stamp, export);
             var parsedAt = timeProvider.GetUtcNow();
             laterRows = [.. export.Marks.Select(m => m.RecordedAt).Concat(export.Lessons.Select(l => l.TakenAt)).OfType<DateTimeOffset>().Where(t => t > parsedAt).Order()];
             readStamp = stamp;

