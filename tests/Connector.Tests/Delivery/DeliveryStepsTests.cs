@@ -258,6 +258,28 @@ public sealed class DeliveryStepsTests : IDisposable
         Assert.Equal([today.Id], again.Carried.Select(d => d.Message.Id));
     }
 
+    [Fact]
+    public async Task TheRecovery_OfACarrierTheChannelHas_RecordsTheDayItCarriedAsToldToo_AndNothingIsSentAgain()
+    {
+        var (school, today, late) = await TwoDaysQueuedAsync(withPhone: false);
+        var notice = (await Get<DeliveryClaim>().ClaimAsync(school, late, clock.GetUtcNow(), CancellationToken.None))!.Notice!;
+        Assert.Equal(DeliveryOutcome.Accepted, (await Get<NoticeRouting>().Channel(ChannelKind.Email)!.SendAsync(notice.Message, CancellationToken.None)).Outcome);
+        // The runner dies between the send and its record: both rows stay "sending", claimed by a runner that is gone.
+        await InTransactionAsync((db, tx) => db.ExecuteAsync(
+            "UPDATE outbox SET claimed_by = 'other-node:4242:dead', claimed_until = @past WHERE state = 'sending'", new { past = StoreTime.Format(clock.GetUtcNow()) }, tx));
+        clock.Advance(TimeSpan.FromMinutes(1));
+
+        await Get<InterruptedSends>().RecoverAsync(school, new DeliveryRun(), CancellationToken.None);
+        var after = await Get<OutboxDispatcher>().DeliverAsync("school-1", CancellationToken.None);
+
+        Assert.Equal(("sent", "sent"), ((await RowAsync(late.Id)).State, (await RowAsync(today.Id)).State));
+        Assert.Equal(0, after.Sent);
+        Assert.Single(install.PickedUpRecipients());
+        await using var db = await OpenAsync();
+        Assert.Equal(["notified", "notified"], await db.QueryAsync<string>("SELECT state FROM absences ORDER BY date"));
+        Assert.Equal("absence-notice.sent", await db.QuerySingleAsync<string>("SELECT action FROM audit_log"));
+    }
+
     /// <summary>
     /// Monday's lesson 2, entered on Tuesday at 09:00, and Tuesday's lesson 1, found by one poll: two messages to the
     /// same guardian, both due. The installation's first poll was on Monday, so Monday is decided.
