@@ -45,7 +45,7 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
             var own = await DayAsync(db, tx, school, message).ConfigureAwait(false);
             lessons = own.Lessons;
             var earlier = new List<AbsenceDayModel>();
-            var later = new List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)>();
+            var others = new List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)>();
             foreach (var rider in riders ?? [])
             {
                 var day = await DayAsync(db, tx, school, rider).ConfigureAwait(false);
@@ -56,12 +56,17 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
                 }
 
                 carried.Add(new CarriedDay(rider, day.Lessons));
-                later.Add((rider.Date, day.Pupils));
+                others.Add((rider.Date, day.Pupils));
             }
 
             // The message speaks of its latest day first (today's, as a rule); the days entered late follow, oldest first.
-            List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)> days = [(message.Date, own.Pupils), .. later];
-            days = [.. days.Where(d => d.Pupils.Count > 0).OrderBy(d => d.Date)];
+            // Two messages of one day (a child of its own, on another's heels) make one day in the text.
+            var days = others.Prepend((message.Date, own.Pupils))
+                .Where(d => d.Pupils.Count > 0)
+                .GroupBy(d => d.Date)
+                .Select(g => (Date: g.Key, Pupils: (IReadOnlyList<AbsentPupilModel>)g.SelectMany(d => d.Pupils).DistinctBy(p => (p.Name, p.ClassName)).ToList()))
+                .OrderBy(d => d.Date)
+                .ToList();
             if (own.Pupils.Count == 0 || days.Count == 0)
             {
                 model = null;
