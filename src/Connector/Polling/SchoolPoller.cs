@@ -129,7 +129,8 @@ internal sealed class SchoolPoller(
             return new PollResult(schoolId, true, 0, new DecisionSummary(), 0);
         }
 
-        var from = today.AddDays(-school.Options.LookbackDays);
+        var window = today.AddDays(-school.Options.LookbackDays);
+        var from = window;
         var horizon = NoticeHorizon.Start(school.Options, today);
         // Once a day a journal that costs little to read far (files) is read back to the notice horizon, so that an
         // absence entered weeks late is found and told; the other polls read the usual window.
@@ -148,6 +149,11 @@ internal sealed class SchoolPoller(
         }
 
         var snapshot = await ReadAsync(ct => school.Adapter.GetAttendanceAsync(from, today, ct), cancellationToken).ConfigureAwait(false);
+        if (far)
+        {
+            snapshot = Covered(snapshot, window);
+            from = snapshot.From;
+        }
 
         // The roster is read at every poll where that is cheap (a folder of files, so a fixed export counts at once),
         // else once a day, whenever a mark names a pupil the store does not know yet, and when the contacts file changed.
@@ -325,6 +331,23 @@ internal sealed class SchoolPoller(
             return (due.Count, removedGuardians);
         }, cancellationToken).ConfigureAwait(false);
         if (pupils > 0) Log.LeaversRemoved(logger, school.Id, pupils, guardians);
+    }
+
+    /// <summary>
+    /// A read back to the notice horizon, from the first day the journal lists a lesson with attendance taken (and no
+    /// later than the usual <paramref name="window"/>): an export that keeps only the last weeks does not hold the days
+    /// before, and a day it does not hold is not a day it lost (the judge would quarantine it, every day).
+    /// </summary>
+    private static AttendanceSnapshot Covered(AttendanceSnapshot snapshot, DateOnly window)
+    {
+        var first = snapshot.Lessons.Where(l => l.AttendanceTaken).Select(l => (DateOnly?)l.Date).Min();
+        var from = first is { } day && day > snapshot.From ? (day < window ? day : window) : snapshot.From;
+        return from == snapshot.From ? snapshot : snapshot with
+        {
+            From = from,
+            Lessons = snapshot.Lessons.Where(l => l.Date >= from).ToList(),
+            Marks = snapshot.Marks.Where(m => m.Date >= from).ToList(),
+        };
     }
 
     /// <summary>

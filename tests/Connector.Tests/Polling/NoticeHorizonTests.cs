@@ -56,6 +56,38 @@ public sealed class NoticeHorizonTests : IDisposable
     }
 
     [Fact]
+    public async Task AnExportThatKeepsOnlyItsLastWeek_IsNotTakenForOneThatLostTheDaysBefore_WhenReadBackToTheHorizon()
+    {
+        var monday = new DateOnly(2026, 11, 2);
+        var lastWeek = new DateOnly(2026, 11, 9);
+        install.Journal
+            .Pupil("p1", "Петров Иван Сергеевич", "7Б", "g1").Guardian("g1", "Петрова Мария Ивановна", "maria@example.com")
+            .Pupil("p2", "Сидорова Анна Олеговна", "7Б", "g2").Guardian("g2", "Сидоров Олег Юрьевич", "oleg@example.com");
+        foreach (var day in new[] { monday, lastWeek, LastWeek, Today }) install.Journal.Lessons("7Б", day, 6);
+        install.Journal.Mark(monday, "p1", 1, "Н").Mark(LastWeek, "p2", 2, "Н", Today.ToDateTime(new TimeOnly(9, 0)));
+        var clock = new FakeTimeProvider(At(monday, 10, 0));
+        host = install.BuildHost(clock);
+        var poller = host.Services.GetRequiredService<SchoolPoller>();
+        Assert.Null((await poller.PollAsync("school-1", CancellationToken.None)).Quarantine);
+
+        // The school's export job keeps a rolling week: by 16 November the rows of 2 November are gone from the files.
+        foreach (var file in new[] { "lessons.csv", "attendance.csv" })
+        {
+            var path = Path.Combine(install.Journal.Path, file);
+            File.WriteAllLines(path, File.ReadAllLines(path).Where((line, i) => i == 0 || string.CompareOrdinal(line[..10], "2026-11-09") >= 0));
+        }
+
+        clock.SetUtcNow(At(Today, 9, 5));
+        var result = await poller.PollAsync("school-1", CancellationToken.None);
+
+        Assert.Null(result.Quarantine);
+        await using var db = await host.Services.GetRequiredService<ConnectorDatabase>().OpenAsync(CancellationToken.None);
+        Assert.Equal([("p1", "2026-11-02", "open", (string?)null), ("p2", "2026-11-11", "open", null)],
+            await db.QueryAsync<(string, string, string, string?)>("SELECT pupil_id, date, state, correction FROM absences ORDER BY date"));
+        Assert.Equal("Absent", await db.ExecuteScalarAsync<string>("SELECT presence FROM marks WHERE pupil_id = 'p1' AND date = '2026-11-02'"));
+    }
+
+    [Fact]
     public async Task AHorizonOutOfRange_IsRefused_InRussian_NamingTheSetting()
     {
         install.School["NoticeHorizonDays"] = 0;
