@@ -26,12 +26,17 @@ internal sealed class CsvTable
 
     public IReadOnlyList<CsvRow> Rows { get; }
 
-    /// <summary>Reads <paramref name="path"/>; the header must name every column in <paramref name="required"/>.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/>; the header must name every column in <paramref name="required"/>. A whole row
+    /// that <paramref name="keep"/> (given its cells and the column map) turns down is not kept: a school's export of
+    /// the whole year costs the memory of the days a poll reads, not of the year.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
-    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems) =>
-        Parse(Path.GetFileName(path), ExportText.Read(path), required, problems);
+    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null) =>
+        Parse(Path.GetFileName(path), ExportText.Read(path), required, problems, keep);
 
-    public static CsvTable Parse(string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems)
+    public static CsvTable Parse(
+        string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null)
     {
         InvalidDataException Empty() => new($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
         if (text.Trim().Length == 0) throw Empty();
@@ -67,6 +72,8 @@ internal sealed class CsvTable
         for (var i = 0; i < header.Length; i++) columns[header[i]] = i; // a repeated name: the last column, as before
         var rows = new List<CsvRow>();
         var lastAccepted = false;
+        CsvRow? lastRow = null;
+        var lastLine = 0;
         while (reader.Read())
         {
             var fields = reader.Current.ToArray();
@@ -81,15 +88,24 @@ internal sealed class CsvTable
             }
 
             for (var i = 0; i < fields.Length; i++) fields[i] ??= "";
-            rows.Add(new CsvRow(fileName, line, columns, fields));
             lastAccepted = true;
+            lastLine = line;
+            if (keep is not null && !keep(fields, columns))
+            {
+                lastRow = null;
+                continue;
+            }
+
+            rows.Add(new CsvRow(fileName, line, columns, fields));
+            lastRow = rows[^1];
         }
 
         if (lastAccepted && !text.TrimEnd(' ', '\t').EndsWith('\n'))
         {
-            problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, rows[^1].Line.ToString(CultureInfo.InvariantCulture), null,
+            // The last row, kept or not: a file cut while being written is a problem whatever day its last row is of.
+            problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, lastLine.ToString(CultureInfo.InvariantCulture), null,
                 "the last row has no line break after it: the file may have been cut off while being written; the row is left out"));
-            rows.RemoveAt(rows.Count - 1);
+            if (lastRow is not null) rows.RemoveAt(rows.Count - 1);
         }
 
         return new CsvTable(header, rows);

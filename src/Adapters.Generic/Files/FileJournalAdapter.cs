@@ -41,7 +41,7 @@ internal sealed class FileJournalAdapter(
 
     public async Task<AttendanceSnapshot> GetAttendanceAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
-        var (export, stamp, later) = await LoadWithStampAsync(cancellationToken).ConfigureAwait(false);
+        var (export, stamp, later) = await LoadWithStampAsync(cancellationToken, from).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         var classOf = export.Pupils.ToDictionary(p => p.Id, p => p.ClassName, StringComparer.Ordinal);
 
@@ -151,7 +151,11 @@ internal sealed class FileJournalAdapter(
     /// last use) or dropped for other schools' (<see cref="ParsedExports"/>); with the files' stamp it was parsed at and
     /// the row stamps that lay in the future then.
     /// </summary>
-    private async Task<(FolderExport Export, string Stamp, DateTimeOffset[] Later)> LoadWithStampAsync(CancellationToken cancellationToken, bool lastUse = false)
+    /// <param name="cancellationToken">Cancels the wait for the journal's gate.</param>
+    /// <param name="from">The first date the caller needs lessons and marks of; null for every date.</param>
+    /// <param name="lastUse">The poll's last read of this parse (its roster): the parse is let go.</param>
+    private async Task<(FolderExport Export, string Stamp, DateTimeOffset[] Later)> LoadWithStampAsync(
+        CancellationToken cancellationToken, DateOnly? from = null, bool lastUse = false)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -162,10 +166,13 @@ internal sealed class FileJournalAdapter(
             }
 
             var stamp = Stamp();
-            var cached = lastUse ? parsed.Take(this, stamp) : parsed.Get(this, stamp);
+            var cached = lastUse ? parsed.Take(this, stamp) : parsed.Get(this, stamp, from);
             if (cached is not null && stamp == readStamp) return (cached, stamp, laterRows);
 
-            var export = reader.Read(folder);
+            // Only the window's dates are kept (an export may hold the whole year). The rows stamped for later are then
+            // those of the window: the data version counts them for a read of that window, and a read of another
+            // window has another version anyway.
+            var export = reader.Read(folder, from);
             if (!lastUse) parsed.Put(this, stamp, export);
             var parsedAt = timeProvider.GetUtcNow();
             laterRows = [.. export.Marks.Select(m => m.RecordedAt).Concat(export.Lessons.Select(l => l.TakenAt)).OfType<DateTimeOffset>().Where(t => t > parsedAt).Order()];

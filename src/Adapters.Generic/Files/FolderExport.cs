@@ -13,6 +13,12 @@ internal sealed record FolderExport(
     IReadOnlyList<SourceProblem> AttendanceProblems)
 {
     public int ProblemCount => RosterProblems.Count + AttendanceProblems.Count;
+
+    /// <summary>The first date whose lessons and marks were read, or null when every date was.</summary>
+    public DateOnly? From { get; init; }
+
+    /// <summary>Whether the export holds every lesson and mark from <paramref name="date"/> on (null: of every date).</summary>
+    public bool Covers(DateOnly? date) => From is not { } first || (date is { } d && d >= first);
 }
 
 /// <summary>A lesson row; <see cref="TakenAt"/> is when attendance was entered (MinValue when the file says only "yes").</summary>

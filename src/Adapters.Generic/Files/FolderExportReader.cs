@@ -20,26 +20,34 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
     private static readonly string[] TimeFormats =
         ["yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "dd.MM.yyyy HH:mm", "dd.MM.yyyy HH:mm:ss"];
 
-    public FolderExport Read(string folder)
+    /// <summary>
+    /// Parses the folder; with <paramref name="from"/>, the lessons and marks of earlier dates are passed over as they
+    /// are read (a row whose date cannot be read is kept, to be reported), so an export of the whole year costs what
+    /// the days asked for cost.
+    /// </summary>
+    public FolderExport Read(string folder, DateOnly? from = null)
     {
         var roster = new List<SourceProblem>();
         var attendance = new List<SourceProblem>();
+        // An export repeats a few dates and lesson times in every row: each distinct text is parsed once per read.
+        var dates = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
+        var times = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        Func<string[], IReadOnlyDictionary<string, int>, bool>? inWindow = from is { } first
+            ? (cells, columns) => !columns.TryGetValue("date", out var at) || !TryDate(cells[at], dates, out var date) || date >= first
+            : null;
         var pupilRows = CsvTable.Read(Path.Combine(folder, PupilsFile), ["id", "last_name", "first_name", "class"], roster);
         var guardianRows = CsvTable.Read(Path.Combine(folder, GuardiansFile), ["id", "full_name", "email", "phone", "pupil_ids"], roster);
-        var lessonRows = CsvTable.Read(Path.Combine(folder, LessonsFile), ["date", "class", "lesson", "subject", "taken_at"], attendance);
-        var markRows = CsvTable.Read(Path.Combine(folder, AttendanceFile), ["date", "pupil_id", "lesson", "code"], attendance);
+        var lessonRows = CsvTable.Read(Path.Combine(folder, LessonsFile), ["date", "class", "lesson", "subject", "taken_at"], attendance, inWindow);
+        var markRows = CsvTable.Read(Path.Combine(folder, AttendanceFile), ["date", "pupil_id", "lesson", "code"], attendance, inWindow);
 
         var pupils = ReadPupils(pupilRows, roster);
         var (guardians, links) = ReadGuardians(guardianRows, pupils, roster);
         var pupilList = pupils.Values
             .Select(p => p with { GuardianIds = links.TryGetValue(p.Id, out var ids) ? ids : [] })
             .ToList();
-        // An export repeats a few dates and lesson times in every row: each distinct text is parsed once per read.
-        var dates = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
-        var times = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
         var lessons = ReadLessons(lessonRows, attendance, dates, times);
         var marks = ReadMarks(markRows, pupils, lessons, attendance, dates, times);
-        return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, roster, attendance);
+        return new FolderExport(pupilList, guardians, lessons.Values.ToList(), marks, roster, attendance) { From = from };
     }
 
     private static Dictionary<string, Pupil> ReadPupils(CsvTable table, List<SourceProblem> problems)

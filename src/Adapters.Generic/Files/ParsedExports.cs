@@ -16,15 +16,18 @@ internal sealed class ParsedExports(int capacity)
     private readonly LinkedList<(object Owner, string Stamp, FolderExport Export)> recent = new();
     private readonly Lock gate = new();
 
-    /// <summary>The export <paramref name="owner"/> (one school's journal, with its own codes and time zone) parsed at <paramref name="stamp"/>, if still kept.</summary>
-    public FolderExport? Get(object owner, string stamp)
+    /// <summary>
+    /// The export <paramref name="owner"/> (one school's journal, with its own codes and time zone) parsed at
+    /// <paramref name="stamp"/>, if still kept and holding the dates from <paramref name="from"/> on (null: every date).
+    /// </summary>
+    public FolderExport? Get(object owner, string stamp, DateOnly? from = null)
     {
         lock (gate)
         {
             for (var node = recent.First; node is not null; node = node.Next)
             {
                 if (!ReferenceEquals(node.Value.Owner, owner)) continue;
-                if (node.Value.Stamp != stamp)
+                if (node.Value.Stamp != stamp || !node.Value.Export.Covers(from))
                 {
                     recent.Remove(node);
                     return null;
@@ -39,12 +42,12 @@ internal sealed class ParsedExports(int capacity)
         }
     }
 
-    /// <summary>As <see cref="Get"/>, and lets the export go: its last use.</summary>
+    /// <summary>As <see cref="Get"/>, whatever dates it holds (a roster read needs none), and lets the export go: its last use.</summary>
     public FolderExport? Take(object owner, string stamp)
     {
         lock (gate)
         {
-            var export = Get(owner, stamp);
+            var export = Get(owner, stamp, DateOnly.MaxValue);
             for (var node = recent.First; node is not null; node = node.Next)
             {
                 if (!ReferenceEquals(node.Value.Owner, owner)) continue;
