@@ -32,16 +32,30 @@ internal sealed class CsvTable
     /// the whole year costs the memory of the days a poll reads, not of the year.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
-    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null) =>
-        Parse(Path.GetFileName(path), ExportText.Read(path), required, problems, keep);
+    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null)
+    {
+        var export = ExportText.Open(File.ReadAllBytes(path));
+        return export.Text is { } text
+            ? Parse(Path.GetFileName(path), text, required, problems, keep)
+            : Parse(Path.GetFileName(path), export.FirstLine, export.Blank, export.EndsWithLineBreak, o => CsvReader.Create(export.Bytes, o with { Encoding = export.Encoding }), required, problems, keep);
+    }
 
     public static CsvTable Parse(
-        string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null)
+        string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null) =>
+        Parse(fileName, text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)], text.Trim().Length == 0, text.TrimEnd(' ', '\t').EndsWith('\n'),
+            o => CsvReader.FromText(text, o), required, problems, keep);
+
+    /// <summary>
+    /// The parse itself, over a reader <paramref name="open"/> makes with the options: of the text, or of the file's
+    /// bytes read in place (no string of the whole file).
+    /// </summary>
+    private static CsvTable Parse(
+        string fileName, string firstLine, bool blank, bool endsWithLineBreak, Func<CsvReaderOptions, CsvReader> open,
+        IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep)
     {
         InvalidDataException Empty() => new($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
-        if (text.Trim().Length == 0) throw Empty();
+        if (blank) throw Empty();
 
-        var firstLine = text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)];
         var delimiter = Delimiters.OrderByDescending(d => firstLine.Count(c => c == d)).First();
         var options = CsvReaderOptions.Default with
         {
@@ -56,7 +70,7 @@ internal sealed class CsvTable
                 "broken quoting in the row; the row is left out")),
         };
 
-        using var reader = CsvReader.FromText(text, options);
+        using var reader = open(options);
         if (!reader.Read()) throw Empty();
         var header = reader.Current.ToArray().Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant()).ToArray();
         var missing = required.Where(r => !header.Contains(r)).ToList();
@@ -100,7 +114,7 @@ internal sealed class CsvTable
             lastRow = rows[^1];
         }
 
-        if (lastAccepted && !text.TrimEnd(' ', '\t').EndsWith('\n'))
+        if (lastAccepted && !endsWithLineBreak)
         {
             // The last row, kept or not: a file cut while being written is a problem whatever day its last row is of.
             problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, lastLine.ToString(CultureInfo.InvariantCulture), null,

@@ -121,6 +121,37 @@ public sealed class FileJournalAdapterTests : IDisposable
     }
 
     [Fact]
+    public async Task AnExportOfTheWholeTerm_ReadForAWeek_GivesThatWeek_AndStillReportsAFileCutInAnOlderDay()
+    {
+        // Eight weeks of lessons and absences before Monday, in windows-1251 as Excel saves them.
+        for (var day = Monday.AddDays(-56); day < Monday; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) continue;
+            journal.Lessons("7Б", day, 5).Mark(day, "p1", 1, "Н").Mark(day, "p2", 2, "Б");
+        }
+
+        journal.Mark(Monday, "p1", 3, "Н").Write();
+        foreach (var file in new[] { "lessons.csv", "attendance.csv", "pupils.csv" })
+        {
+            var path = Path.Combine(journal.Path, file);
+            File.WriteAllBytes(path, ExportText.Windows1251.GetBytes(File.ReadAllText(path).Replace("\n", "\r\n", StringComparison.Ordinal)));
+        }
+
+        var week = await Adapter().GetAttendanceAsync(Monday.AddDays(-6), Monday, CancellationToken.None);
+
+        Assert.Equal([Monday.AddDays(-6), Monday.AddDays(-5), Monday.AddDays(-4), Monday.AddDays(-3), Monday], week.Lessons.Select(l => l.Date).Distinct().Order());
+        Assert.Equal(9, week.Marks.Count);
+        Assert.Equal(("p1", Monday, 3, "Н"), week.Marks.Where(m => m.Date == Monday).Select(m => (m.PupilId, m.Date, m.LessonNumber, m.SourceCode)).Single());
+        Assert.Empty(week.Problems);
+
+        // The file cut while being written, its last row an old day's: the read is reported as cut all the same.
+        var attendance = Path.Combine(journal.Path, "attendance.csv");
+        File.AppendAllText(attendance, $"{Monday.AddDays(-50):yyyy-MM-dd};p2;3;Н;{Monday.AddDays(-50):yyyy-MM-dd} 10:00", ExportText.Windows1251);
+        var cut = await Adapter().GetAttendanceAsync(Monday.AddDays(-6), Monday, CancellationToken.None);
+        Assert.Contains(cut.Problems, p => p.Kind == SourceProblemKind.Structure && p.Reason.Contains("no line break", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SchoolCodes_CanBeAddedInSettings()
     {
         journal.RawAttendance($"{Monday:yyyy-MM-dd};p1;2;бол;").Write();
