@@ -42,20 +42,19 @@ internal sealed class ParsedExports(int capacity)
         }
     }
 
-    /// <summary>As <see cref="Get"/>, whatever dates it holds (a roster read needs none), and lets the export go: its last use.</summary>
+    /// <summary>The owner's export parsed at <paramref name="stamp"/>, whatever dates it holds (a roster read needs none), let go: its last use.</summary>
     public FolderExport? Take(object owner, string stamp)
     {
         lock (gate)
         {
-            var export = Get(owner, stamp, DateOnly.MaxValue);
             for (var node = recent.First; node is not null; node = node.Next)
             {
                 if (!ReferenceEquals(node.Value.Owner, owner)) continue;
                 recent.Remove(node);
-                break;
+                return node.Value.Stamp == stamp ? node.Value.Export : null;
             }
 
-            return export;
+            return null;
         }
     }
 

@@ -44,7 +44,6 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
         {
             var own = await DayAsync(db, tx, school, message).ConfigureAwait(false);
             lessons = own.Lessons;
-            var earlier = new List<AbsenceDayModel>();
             var others = new List<(DateOnly Date, IReadOnlyList<AbsentPupilModel> Pupils)>();
             foreach (var rider in riders ?? [])
             {
@@ -67,15 +66,15 @@ internal sealed class NoticeComposer(MessageTemplates templates, Digest.DigestBu
                 .Select(g => (Date: g.Key, Pupils: (IReadOnlyList<AbsentPupilModel>)g.SelectMany(d => d.Pupils).DistinctBy(p => (p.Name, p.ClassName)).ToList()))
                 .OrderBy(d => d.Date)
                 .ToList();
-            if (own.Pupils.Count == 0 || days.Count == 0)
+            if (own.Pupils.Count == 0)
             {
                 model = null;
             }
             else
             {
                 var (date, pupils) = days[^1];
-                earlier.AddRange(days.SkipLast(1).Select(d => new AbsenceDayModel(
-                    RussianText.Date(d.Date), ShortDate(d.Date), RussianText.Weekday(d.Date), d.Pupils.Select(p => p with { MissedThisMonth = 0 }).ToList())));
+                var earlier = days.SkipLast(1).Select(d => new AbsenceDayModel(
+                    RussianText.Date(d.Date), ShortDate(d.Date), RussianText.Weekday(d.Date), d.Pupils.Select(p => p with { MissedThisMonth = 0 }).ToList())).ToList();
                 model = new AbsenceNoticeModel(
                     school.Ref.Name, SmsSchoolName(school), school.Options.Phone, greeting, RussianText.Date(date), ShortDate(date),
                     RussianText.Weekday(date), date == today, pupils, await AsOfAsync(db, tx, school, today).ConfigureAwait(false), earlier);

@@ -31,7 +31,7 @@ internal static class StatusRepository
             """, args).ConfigureAwait(false);
         var messages = (await db.QueryAsync<(string Channel, string State, long Count)>(
             """
-            SELECT COALESCE(channel, '—'), state, COUNT(*) FROM outbox WHERE school_id = @id AND (carried_by IS NULL OR state = 'pending')
+            SELECT COALESCE(channel, '—'), state, COUNT(*) FROM outbox WHERE school_id = @id AND carried_by IS NULL
               AND (state IN ('pending', 'sending') OR (state IN ('sent', 'failed', 'unreachable') AND date = @today))
             GROUP BY 1, 2
             """, args).ConfigureAwait(false))
