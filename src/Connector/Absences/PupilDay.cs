@@ -2,7 +2,7 @@ using Connector.Abstractions.Attendance;
 
 namespace Connector.Absences;
 
-/// <summary>A pupil's marks on one date, in lessons whose attendance was taken, and the decision already made for that day.</summary>
+/// <summary>A pupil's stored marks on one date (marks other than present, and absences that turned present), in lessons whose attendance was taken, and the decision already made for that day.</summary>
 internal sealed record PupilDay(string PupilId, DateOnly Date, IReadOnlyList<DayMark> Marks, AbsenceRecord? Existing)
 {
     /// <summary>

@@ -17,9 +17,10 @@ internal static class AbsenceStore
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };
         var marks = await db.QueryAsync<(string PupilId, string Date, long Lesson, string Subject, string Presence, string Reason)>(
-            // Only the days the rule can act on: a mark other than present, or a decision already made. Every mark of
-            // those days is read (the rule looks at the whole day); the days where everyone was present are not. CROSS JOIN
-            // keeps SQLite reading the few days first, not every mark of the school.
+            // Only the days the rule can act on: a mark other than present, or a decision already made. Every stored mark
+            // of those days is read: the rule looks at the lessons missed and at the lessons it told of (a lesson told of
+            // keeps its row when it turns present; a lesson with no stored mark was attended). CROSS JOIN keeps SQLite
+            // reading the few days first, not every mark of the school.
             $"""
             WITH days AS (
                 SELECT pupil_id, date FROM marks

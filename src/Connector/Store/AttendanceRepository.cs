@@ -10,7 +10,10 @@ namespace Connector.Store;
 internal static class AttendanceRepository
 {
     /// <summary>
-    /// Stores the snapshot: lessons as listed, marks of lessons whose attendance was taken. A stored absence the
+    /// Stores the snapshot: lessons as listed, marks of lessons whose attendance was taken. A pupil of a taken lesson with
+    /// no stored mark attended it: a present mark is stored only over a mark that was something else (an absence
+    /// turned present keeps its row, so a correction finds it), never on its own (most marks, and a first poll's
+    /// whole window, are present). A stored absence the
     /// journal no longer has goes as <see cref="Absences.VanishedMarkRule"/> says, confirmed after <paramref name="confirmVanished"/>.
     /// Marks of pupils the roster does not know are left out. Returns how many marks and lessons changed.
     /// </summary>
@@ -58,7 +61,7 @@ internal static class AttendanceRepository
         var members = classOf.GroupBy(p => p.Value, p => p.Key)
             .ToDictionary(g => g.Key, g => string.Join(',', g.Order(StringComparer.Ordinal)), StringComparer.Ordinal);
         var keepHashes = held.Count == 0;
-        var lessonRows = new List<object>();
+        var lessonRows = new List<(Lesson Lesson, string? MarksHash)>();
         var changed = new HashSet<(string, DateOnly, int)>();
         foreach (var lesson in snapshot.Lessons)
         {
@@ -71,11 +74,7 @@ internal static class AttendanceRepository
             }
 
             changed.Add(key);
-            lessonRows.Add(new
-            {
-                schoolId, lesson.ClassName, Date = StoreTime.Format(lesson.Date), lesson.Number, lesson.Subject, Taken = lesson.AttendanceTaken ? 1 : 0,
-                MarksHash = keepHashes ? hash : null,
-            });
+            lessonRows.Add((lesson, keepHashes ? hash : null));
         }
 
         // A mark still vanishing is looked at again at every poll, until it is confirmed or comes back.
@@ -88,13 +87,7 @@ internal static class AttendanceRepository
             changed.Add((className, StoreTime.ParseDate(date), (int)number));
         }
 
-        await db.ExecuteAsync(
-            """
-            INSERT INTO lessons (school_id, class_name, date, lesson_no, subject, taken, marks_hash)
-            VALUES (@schoolId, @ClassName, @Date, @Number, @Subject, @Taken, @MarksHash)
-            ON CONFLICT (school_id, class_name, date, lesson_no) DO UPDATE SET subject = excluded.subject, taken = excluded.taken, marks_hash = excluded.marks_hash
-            """,
-            lessonRows, tx).ConfigureAwait(false);
+        await WriteLessonsAsync(db, tx, schoolId, lessonRows).ConfigureAwait(false);
         if (changed.Count == 0) return (0, lessonRows.Count);
 
         bool InChanged(string pupilId, DateOnly date, int lessonNo) => classOf.TryGetValue(pupilId, out var c) && changed.Contains((c, date, lessonNo));
@@ -118,7 +111,15 @@ internal static class AttendanceRepository
         {
             if (!changed.Contains((classOf[mark.PupilId], mark.Date, mark.LessonNumber))) continue;
             var (presence, reason, code) = (mark.Presence.ToString(), mark.Reason.ToString(), CanonicalMarks.Storable(mark.SourceCode));
-            if (stored.TryGetValue(key, out var old) && old.Presence == presence && old.Reason == reason && old.SourceCode == code && old.VanishedAt is null) continue;
+            if (stored.TryGetValue(key, out var old))
+            {
+                if (old.Presence == presence && old.Reason == reason && old.SourceCode == code && old.VanishedAt is null) continue;
+            }
+            else if (mark.Presence == Presence.Present)
+            {
+                continue; // a lesson taken with no stored mark is attended: only marks other than present are kept, and what they became
+            }
+
             changes.Add(new MarkRow(mark.PupilId, StoreTime.Format(mark.Date), mark.LessonNumber, presence, reason, code,
                 mark.RecordedAt is { } r ? StoreTime.Format(r) : null));
         }
@@ -146,41 +147,48 @@ internal static class AttendanceRepository
         return (changes.Count + vanishing.Count, lessonRows.Count);
     }
 
+    /// <summary>The lessons new or changed, written by one prepared statement (a first poll writes a window's lessons: well over a thousand a school).</summary>
+    private static async Task WriteLessonsAsync(DbConnection db, DbTransaction tx, string schoolId, List<(Lesson Lesson, string? MarksHash)> rows)
+    {
+        if (rows.Count == 0) return;
+        await using var write = PreparedRows.Prepare(db, tx,
+            """
+            INSERT INTO lessons (school_id, class_name, date, lesson_no, subject, taken, marks_hash)
+            VALUES (@school, @class, @date, @lesson, @subject, @taken, @hash)
+            ON CONFLICT (school_id, class_name, date, lesson_no) DO UPDATE SET subject = excluded.subject, taken = excluded.taken, marks_hash = excluded.marks_hash
+            """,
+            ("@school", DbType.String), ("@class", DbType.String), ("@date", DbType.String), ("@lesson", DbType.Int64), ("@subject", DbType.String),
+            ("@taken", DbType.Int64), ("@hash", DbType.String));
+        write[0].Value = schoolId;
+        foreach (var (lesson, hash) in rows)
+        {
+            (write[1].Value, write[2].Value, write[3].Value, write[4].Value, write[5].Value) =
+                (lesson.ClassName, StoreTime.Format(lesson.Date), (long)lesson.Number, lesson.Subject, lesson.AttendanceTaken ? 1L : 0L);
+            write[6].Value = (object?)hash ?? DBNull.Value;
+            write.Run();
+        }
+    }
+
     /// <summary>The changed marks, written by one prepared statement (a first poll writes a whole window: tens of thousands of rows a school).</summary>
     private static async Task WriteMarksAsync(DbConnection db, DbTransaction tx, string schoolId, string at, List<MarkRow> rows)
     {
         if (rows.Count == 0) return;
-        await using var command = db.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = """
+        await using var write = PreparedRows.Prepare(db, tx,
+            """
             INSERT INTO marks (school_id, pupil_id, date, lesson_no, presence, reason, source_code, recorded_at, first_seen_at, changed_at)
             VALUES (@school, @pupil, @date, @lesson, @presence, @reason, @code, @recorded, @at, @at)
             ON CONFLICT (school_id, pupil_id, date, lesson_no) DO UPDATE SET presence = excluded.presence, reason = excluded.reason,
                 source_code = excluded.source_code, recorded_at = excluded.recorded_at, changed_at = excluded.changed_at, vanished_at = NULL
-            """;
-        DbParameter Parameter(string name, DbType type, object? value = null)
-        {
-            var parameter = command.CreateParameter();
-            (parameter.ParameterName, parameter.DbType, parameter.Value) = (name, type, value ?? DBNull.Value);
-            command.Parameters.Add(parameter);
-            return parameter;
-        }
-
-        Parameter("school", DbType.String, schoolId);
-        Parameter("at", DbType.String, at);
-        var pupil = Parameter("pupil", DbType.String);
-        var date = Parameter("date", DbType.String);
-        var lesson = Parameter("lesson", DbType.Int64);
-        var presence = Parameter("presence", DbType.String);
-        var reason = Parameter("reason", DbType.String);
-        var code = Parameter("code", DbType.String);
-        var recorded = Parameter("recorded", DbType.String);
-        command.Prepare();
+            """,
+            ("@school", DbType.String), ("@at", DbType.String), ("@pupil", DbType.String), ("@date", DbType.String), ("@lesson", DbType.Int64),
+            ("@presence", DbType.String), ("@reason", DbType.String), ("@code", DbType.String), ("@recorded", DbType.String));
+        (write[0].Value, write[1].Value) = (schoolId, at);
         foreach (var row in rows)
         {
-            (pupil.Value, date.Value, lesson.Value, presence.Value, reason.Value, code.Value) = (row.PupilId, row.Date, (long)row.LessonNo, row.Presence, row.Reason, row.SourceCode);
-            recorded.Value = (object?)row.RecordedAt ?? DBNull.Value;
-            command.ExecuteNonQuery(); // SQLite is synchronous underneath: the async call would only add a task per row
+            (write[2].Value, write[3].Value, write[4].Value, write[5].Value, write[6].Value, write[7].Value) =
+                (row.PupilId, row.Date, (long)row.LessonNo, row.Presence, row.Reason, row.SourceCode);
+            write[8].Value = (object?)row.RecordedAt ?? DBNull.Value;
+            write.Run();
         }
     }
 
@@ -200,13 +208,13 @@ internal static class AttendanceRepository
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
     }
 
-    /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
     /// <summary>Whether a stored mark of the window is vanishing: missing from the journal, not yet confirmed.</summary>
     public static async Task<bool> HasVanishingAsync(DbConnection db, string schoolId, DateOnly from, DateOnly to) =>
         await db.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM marks WHERE school_id = @schoolId AND date BETWEEN @from AND @to AND vanished_at IS NOT NULL",
             new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) }).ConfigureAwait(false) > 0;
 
+    /// <summary>What the store holds for the window: lessons with attendance taken, and marks other than present of active pupils.</summary>
     public static async Task<StoredWindow> LoadWindowAsync(DbConnection db, DbTransaction tx, string schoolId, DateOnly from, DateOnly to)
     {
         var args = new { schoolId, from = StoreTime.Format(from), to = StoreTime.Format(to) };

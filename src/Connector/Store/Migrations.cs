@@ -249,5 +249,11 @@ internal static class Migrations
             ALTER TABLE outbox ADD COLUMN carried_by INTEGER NULL;
             CREATE INDEX ix_outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL;
             """),
+        (14, "present marks not kept", """
+            -- A lesson taken with no stored mark is attended: a present mark is kept only where the lesson was marked
+            -- otherwise before (an absence turned present keeps its row, so its correction is found). The present marks
+            -- that never were anything else go: most of the table, and nothing the work needs.
+            DELETE FROM marks WHERE presence = 'Present' AND changed_at = first_seen_at AND vanished_at IS NULL;
+            """),
     ];
 }

@@ -235,5 +235,9 @@ internal static class PostgresMigrations
             ALTER TABLE outbox ADD COLUMN carried_by BIGINT NULL;
             CREATE INDEX ix_outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL;
             """),
+        (14, "present marks not kept", """
+            -- Present marks that never were anything else are not kept (Migrations.cs, version 14).
+            DELETE FROM marks WHERE presence = 'Present' AND changed_at = first_seen_at AND vanished_at IS NULL;
+            """),
     ];
 }
