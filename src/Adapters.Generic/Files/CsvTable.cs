@@ -28,11 +28,11 @@ internal sealed class CsvTable
 
     /// <summary>
     /// Reads <paramref name="path"/>; the header must name every column in <paramref name="required"/>. A whole row
-    /// that <paramref name="keep"/> (given its cells and the column map) turns down is not kept: a school's export of
-    /// the whole year costs the memory of the days a poll reads, not of the year.
+    /// that <paramref name="keep"/> (given the row's cell of a column by its name, null for a column the file lacks)
+    /// turns down is not kept: a school's export of the whole year costs the memory of the days a poll reads, not of the year.
     /// </summary>
     /// <exception cref="InvalidDataException">The file is empty or its header lacks a required column.</exception>
-    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null)
+    public static CsvTable Read(string path, IReadOnlyList<string> required, List<SourceProblem> problems, Func<Func<string, string?>, bool>? keep = null)
     {
         var export = ExportText.Open(File.ReadAllBytes(path));
         return export.Text is { } text
@@ -41,7 +41,7 @@ internal sealed class CsvTable
     }
 
     public static CsvTable Parse(
-        string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep = null) =>
+        string fileName, string text, IReadOnlyList<string> required, List<SourceProblem> problems, Func<Func<string, string?>, bool>? keep = null) =>
         Parse(fileName, text[..(text.IndexOf('\n') is var end and >= 0 ? end : text.Length)], text.Trim().Length == 0, text.TrimEnd(' ', '\t').EndsWith('\n'),
             o => CsvReader.FromText(text, o), required, problems, keep);
 
@@ -51,7 +51,7 @@ internal sealed class CsvTable
     /// </summary>
     private static CsvTable Parse(
         string fileName, string firstLine, bool blank, bool endsWithLineBreak, Func<CsvReaderOptions, CsvReader> open,
-        IReadOnlyList<string> required, List<SourceProblem> problems, Func<string[], IReadOnlyDictionary<string, int>, bool>? keep)
+        IReadOnlyList<string> required, List<SourceProblem> problems, Func<Func<string, string?>, bool>? keep)
     {
         InvalidDataException Empty() => new($"{fileName}: the file is empty; the first line must name the columns ({string.Join(";", required)})");
         if (blank) throw Empty();
@@ -64,6 +64,8 @@ internal sealed class CsvTable
             TrackLineNumbers = true,
             TrimWhitespace = true,
             IncludeValuesInExceptions = false,
+            // The kept rows repeat a few dates, times, codes and ids: each distinct cell of a column is one string.
+            PoolStrings = true,
             MalformedData = CsvMalformedDataHandling.Skip,
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             OnMalformedRecord = record => problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, record.LineNumber.ToString(CultureInfo.InvariantCulture), null,
@@ -88,28 +90,31 @@ internal sealed class CsvTable
         var lastAccepted = false;
         CsvRow? lastRow = null;
         var lastLine = 0;
+        string? Cell(string column) => columns.TryGetValue(column, out var at) ? reader.GetString(at) : null;
         while (reader.Read())
         {
-            var fields = reader.Current.ToArray();
+            var count = reader.FieldCount;
             var line = (int)reader.LineNumber;
-            if (fields.Length == 1 && fields[0].Length == 0) continue;
+            if (count == 1 && reader.GetString(0).Length == 0) continue;
             lastAccepted = false;
-            if (fields.Length != header.Length)
+            if (count != header.Length)
             {
                 problems.Add(new SourceProblem(SourceProblemKind.Structure, fileName, line.ToString(CultureInfo.InvariantCulture), null,
-                    string.Create(CultureInfo.InvariantCulture, $"the row has {fields.Length} cells, the header {header.Length}; the row is left out")));
+                    string.Create(CultureInfo.InvariantCulture, $"the row has {count} cells, the header {header.Length}; the row is left out")));
                 continue;
             }
 
-            for (var i = 0; i < fields.Length; i++) fields[i] ??= "";
             lastAccepted = true;
             lastLine = line;
-            if (keep is not null && !keep(fields, columns))
+            // A row turned down is looked at no further than the cells the predicate reads.
+            if (keep is not null && !keep(Cell))
             {
                 lastRow = null;
                 continue;
             }
 
+            var fields = new string[count];
+            for (var i = 0; i < count; i++) fields[i] = reader.GetString(i);
             rows.Add(new CsvRow(fileName, line, columns, fields));
             lastRow = rows[^1];
         }

@@ -175,7 +175,12 @@ internal sealed class FileJournalAdapter(
             var export = reader.Read(folder, from);
             if (!lastUse) parsed.Put(this, stamp, export);
             var parsedAt = timeProvider.GetUtcNow();
-            laterRows = [.. export.Marks.Select(m => m.RecordedAt).Concat(export.Lessons.Select(l => l.TakenAt)).OfType<DateTimeOffset>().Where(t => t > parsedAt).Order()];
+            // Looked at in plain loops: a query over the nullable stamps would box each of the window's rows.
+            var later = new List<DateTimeOffset>();
+            foreach (var mark in export.Marks) if (mark.RecordedAt is { } t && t > parsedAt) later.Add(t);
+            foreach (var lesson in export.Lessons) if (lesson.TakenAt is { } t && t > parsedAt) later.Add(t);
+            later.Sort();
+            laterRows = [.. later];
             readStamp = stamp;
             return (export, stamp, laterRows);
         }

@@ -32,8 +32,8 @@ internal sealed class FolderExportReader(TimeZoneInfo timeZone, IReadOnlyDiction
         // An export repeats a few dates and lesson times in every row: each distinct text is parsed once per read.
         var dates = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
         var times = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
-        Func<string[], IReadOnlyDictionary<string, int>, bool>? inWindow = from is { } first
-            ? (cells, columns) => !columns.TryGetValue("date", out var at) || !TryDate(cells[at], dates, out var date) || date >= first
+        Func<Func<string, string?>, bool>? inWindow = from is { } first
+            ? cell => cell("date") is not { } text || !TryDate(text, dates, out var date) || date >= first
             : null;
         var pupilRows = CsvTable.Read(Path.Combine(folder, PupilsFile), ["id", "last_name", "first_name", "class"], roster);
         var guardianRows = CsvTable.Read(Path.Combine(folder, GuardiansFile), ["id", "full_name", "email", "phone", "pupil_ids"], roster);
