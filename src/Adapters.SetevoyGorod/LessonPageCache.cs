@@ -6,16 +6,20 @@ namespace Connector.Adapters.SetevoyGorod;
 /// poll. The previous lesson day's pages are read again once they are <see cref="SgoOptions.RecentRefreshMinutes"/>
 /// old, older days' pages and the lists of lessons once they are <see cref="SgoOptions.OlderRefreshMinutes"/> old.
 /// Refreshes are spread over the polls: a poll refreshes at most the share of a tier that the time since the last
-/// poll is of the tier's interval, so a window read in one go at start does not fall due in one go again. Something
-/// never read is always read. Only whole answers are kept; a failed read leaves what was kept before. One poll uses
-/// it at a time: the calls of one account never overlap (<see cref="SgoClient"/>).
+/// poll is of the tier's interval, so a window read in one go at start does not fall due in one go again, nor after a
+/// night (<see cref="BeginPoll"/>). Something never read is always read. Only whole answers are kept; a failed read
+/// leaves what was kept before. One poll uses it at a time: the calls of one account never overlap (<see cref="SgoClient"/>).
 /// </summary>
 internal sealed class LessonPageCache(SgoOptions options)
 {
+    /// <summary>How many usual gaps between polls make a pause (polls missed by a busy server are not one).</summary>
+    internal const int PauseGaps = 4;
+
     private readonly Dictionary<(int Group, int? Term), Entry<List<ClassMeeting>>> meetings = [];
     private readonly Dictionary<(int Group, int? Term, int Meeting), Entry<List<(int StudentId, string? Code)>>> pages = [];
     private readonly Dictionary<Tier, int> budget = [];
     private DateTimeOffset? lastPoll;
+    private TimeSpan? usualGap;
     private DateTimeOffset now;
 
     /// <summary>How recent a lesson is, which says how often its page is read.</summary>
@@ -26,12 +30,22 @@ internal sealed class LessonPageCache(SgoOptions options)
         Older,
     }
 
-    /// <summary>Starts a poll at <paramref name="at"/>: sets how many stale entries of each tier it may refresh.</summary>
+    /// <summary>
+    /// Starts a poll at <paramref name="at"/>: sets how many stale entries of each tier it may refresh. A pause much
+    /// longer than the usual time between polls (a night, a weekend) does not bring every kept entry due at once, which
+    /// would make each morning's first poll read the whole window: the entries that fell due meanwhile are refreshed
+    /// over the next polls at the usual pace, as if the pause had been one usual gap.
+    /// </summary>
     public void BeginPoll(DateTimeOffset at)
     {
         now = at;
         var since = lastPoll is { } last && at > last ? at - last : TimeSpan.MaxValue;
         lastPoll = at;
+        var gap = since;
+        if (usualGap is { } usual && since > usual * PauseGaps) since = usual;
+        // The gap is the usual one from now on: one pause changes nothing at the next poll, and polls set further apart
+        // (another interval) are taken as the new usual from their second gap.
+        if (gap != TimeSpan.MaxValue) usualGap = gap;
         budget[Tier.Recent] = Share(pages.Values.Count(p => p.Tier == Tier.Recent), since, options.RecentRefreshMinutes);
         budget[Tier.Older] = Share(pages.Values.Count(p => p.Tier == Tier.Older) + meetings.Count, since, options.OlderRefreshMinutes);
     }

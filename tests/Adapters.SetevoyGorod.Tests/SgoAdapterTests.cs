@@ -193,11 +193,70 @@ public sealed class SgoAdapterTests : IAsyncLifetime
         Assert.Contains((Id(sidorova), thursday, 2), third); // kept from the first read
     }
 
+    [Fact]
+    public async Task TheNextMorningsFirstPoll_ReadsTodaysPagesAndAShareOfTheRest_AndAnEntryMadeInTheEveningIsSeenWithinTwoHours()
+    {
+        var friday = Monday.AddDays(-3);
+        var tuesday = Monday.AddDays(1);
+        school.Emulator.Lessons(class7B, friday, 6);
+        school.Emulator.Lessons(class7B, tuesday, 6);
+        var adapter = school.Adapter();
+        await adapter.GetRosterAsync(CancellationToken.None);
+
+        // Monday, a poll every 15 minutes from 12:00 to 16:00, with the default refresh (2 and 8 hours).
+        var (_, mondayFirst) = await ReadAsync(adapter, friday);
+        for (var poll = 0; poll < 16; poll++)
+        {
+            school.Clock.Advance(TimeSpan.FromMinutes(15));
+            await ReadAsync(adapter, friday);
+        }
+
+        // The teacher fills in Monday's fifth lesson in the evening; Tuesday's first poll comes at 08:45 (lesson 1 has begun).
+        school.Emulator.Mark(sidorova, Monday, 5, "ОТ");
+        school.Clock.SetUtcNow(new DateTimeOffset(tuesday.ToDateTime(new TimeOnly(5, 45)), TimeSpan.Zero));
+        var (morning, morningPages) = await ReadAsync(adapter, friday, tuesday);
+        var polls = 1;
+        while (!morning.Contains((Id(sidorova), Monday, 5)) && polls < 20)
+        {
+            school.Clock.Advance(TimeSpan.FromMinutes(15));
+            (morning, _) = await ReadAsync(adapter, friday, tuesday);
+            polls++;
+        }
+
+        Assert.Equal(4 + 6, mondayFirst); // the service's first poll reads the whole window: Friday's pages and the four of Monday's begun by noon
+        Assert.InRange(morningPages, 1, 3); // Tuesday's first lesson and at most one page of each earlier tier, not all of Monday's
+        Assert.InRange(polls, 1, 9);        // the previous lesson day is read again within two hours of the first poll
+    }
+
+    [Fact]
+    public async Task PollsSetFurtherApart_AreTheNewUsualPace_NotAPauseEachTime()
+    {
+        var friday = Monday.AddDays(-3);
+        school.Emulator.Lessons(class7B, friday, 6);
+        var adapter = school.Adapter();
+        await adapter.GetRosterAsync(CancellationToken.None);
+        await ReadAsync(adapter, friday); // 12:00
+        school.Clock.Advance(TimeSpan.FromMinutes(15));
+        await ReadAsync(adapter, friday);
+
+        // The operator sets the school's polls two hours apart. Friday's pages (the previous lesson day) are two hours
+        // old at each poll: the first gap is taken for a pause, the second is the usual pace and reads them all.
+        school.Emulator.Mark(sidorova, friday, 6, "ОТ");
+        school.Clock.Advance(TimeSpan.FromHours(2));
+        var (_, firstPages) = await ReadAsync(adapter, friday);
+        school.Clock.Advance(TimeSpan.FromHours(2));
+        var (second, secondPages) = await ReadAsync(adapter, friday);
+
+        Assert.Equal(6 + 1, firstPages);  // Monday's six begun lessons and an eighth of Friday's
+        Assert.Equal(6 + 6, secondPages); // and then every page of Friday
+        Assert.Contains((Id(sidorova), friday, 6), second);
+    }
+
     /// <summary>Reads the window, counting the lesson pages asked for (a page asked again after a new login counts once).</summary>
-    private async Task<(List<(string, DateOnly, int)> Marks, int Pages)> ReadAsync(IJournalAdapter adapter, DateOnly from)
+    private async Task<(List<(string, DateOnly, int)> Marks, int Pages)> ReadAsync(IJournalAdapter adapter, DateOnly from, DateOnly? to = null)
     {
         var before = school.Emulator.RequestTargets.Count;
-        var snapshot = await adapter.GetAttendanceAsync(from, Monday, CancellationToken.None);
+        var snapshot = await adapter.GetAttendanceAsync(from, to ?? Monday, CancellationToken.None);
         var pages = school.Emulator.RequestTargets.Skip(before).Where(t => t.StartsWith("GET /webapi/grade/journal/edit?", StringComparison.Ordinal)).Distinct().Count();
         return ([.. snapshot.Marks.Select(m => (m.PupilId, m.Date, m.LessonNumber))], pages);
     }
