@@ -25,7 +25,7 @@ internal static class PollBench
 {
     private const int Pupils = 1000;
     private const int Lessons = 7;
-    private static readonly DateOnly Today = new(2026, 11, 17); // a Tuesday; the 7-day window holds 6 school days
+    internal static readonly DateOnly Today = new(2026, 11, 17); // a Tuesday; the 7-day window holds 6 school days
     private static readonly DateOnly FirstDay = new(2026, 11, 2);
 
     public static async Task RunAsync(IReadOnlyList<int> counts)
@@ -148,7 +148,8 @@ internal static class PollBench
         File.WriteAllText(Path.Combine(home, "config", "appsettings.json"), template.Settings.ToJsonString(new() { WriteIndented = true }));
     }
 
-    private static void WriteJournal(string folder, Random random, int pupils)
+    /// <summary>One school's export folder as the bench writes it: two weeks to 17 November, every pupil marked in every lesson.</summary>
+    internal static void WriteJournal(string folder, Random random, int pupils)
     {
         Directory.CreateDirectory(folder);
         var utf8 = new UTF8Encoding(false);

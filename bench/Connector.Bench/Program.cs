@@ -15,7 +15,14 @@ using Microsoft.Extensions.Options;
 //  latency: the demo school's days on the virtual clock, SMTP to maildev: mark recorded → notice queued → accepted, p50/p95 (BENCH_DAYS, 5).
 //  sgo:   requests per poll of one SGO school of 33 classes against the emulator, before and with the refresh cycle.
 //  poll:  first and unchanged polls of 1, 10 and 50 schools' file journals (BENCH_SCHOOLS=1,10,50,200), against a plain upsert.
+//  micro: the engine's hot paths under BenchmarkDotNet (an export read, the same-day rule, a notice rendered); not part of "all".
 var part = args.FirstOrDefault() ?? "all";
+if (part == "micro")
+{
+    Connector.Bench.HotPaths.Run(args[1..]);
+    return;
+}
+
 if (part == "poll-child")
 {
     await Connector.Bench.PollBench.ChildAsync(args[1], int.Parse(args[2], CultureInfo.InvariantCulture));
