@@ -1,3 +1,4 @@
+using Connector.Delivery;
 using Connector.Polling;
 using Connector.Store;
 using Connector.Testing;
@@ -53,7 +54,13 @@ public sealed class PresentMarksTests : IDisposable
 
         Assert.Equal([("p1", "2026-11-17", 2L, "Present")], await MarksAsync());
         Assert.Equal([("p1", 6, 0, 6), ("p2", 6, 0, 6)], await CountsAsync());
-        Assert.Equal([("p1", "2026-11-17", "explained")], await AbsencesAsync()); // its notice, still waiting, is not sent
+        Assert.Equal([("p1", "2026-11-17", "explained")], await AbsencesAsync());
+
+        // Its notice, still in its grace period, is not sent once that is over: the mother gets nothing.
+        clock.Advance(TimeSpan.FromMinutes(10));
+        var run = await host.Services.GetRequiredService<OutboxDispatcher>().DeliverAsync("school-1", CancellationToken.None);
+        Assert.Equal((0, 1), (run.Sent, run.Cancelled));
+        Assert.Empty(install.PickedUpRecipients());
     }
 
     [Fact]
