@@ -177,8 +177,16 @@ internal sealed class FileJournalAdapter(
             var parsedAt = timeProvider.GetUtcNow();
             // Looked at in plain loops: a query over the nullable stamps would box each of the window's rows.
             var later = new List<DateTimeOffset>();
-            foreach (var mark in export.Marks) if (mark.RecordedAt is { } t && t > parsedAt) later.Add(t);
-            foreach (var lesson in export.Lessons) if (lesson.TakenAt is { } t && t > parsedAt) later.Add(t);
+            foreach (var mark in export.Marks)
+            {
+                if (mark.RecordedAt is { } t && t > parsedAt) later.Add(t);
+            }
+
+            foreach (var lesson in export.Lessons)
+            {
+                if (lesson.TakenAt is { } t && t > parsedAt) later.Add(t);
+            }
+
             later.Sort();
             laterRows = [.. later];
             readStamp = stamp;
